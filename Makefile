@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh machine (Debian/Ubuntu, Python 3.11):
+#   make demo   sets up and runs the main job on the embedded offline default
+#   make test   sets up and runs the tests
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+DEMO_DIR ?= runs/demo
+
+.PHONY: setup system-deps demo test lint typecheck bench clean
+
+system-deps:
+	@missing=""; for b in ffmpeg espeak-ng; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq ffmpeg espeak-ng >/dev/null; \
+	  else echo "please install:$$missing (e.g. sudo apt-get install ffmpeg espeak-ng)"; exit 1; fi; fi
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q -U pip setuptools wheel
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[default,dev]"
+	touch $@
+
+setup: system-deps $(VENV)/.installed
+
+demo: setup
+	$(PY) -m modalswitch.evals.demo_media $(DEMO_DIR)/inputs
+	$(VENV)/bin/modalswitch run "read the sign in this photo out loud" \
+	  --input $(DEMO_DIR)/inputs/sign.png --out $(DEMO_DIR)/sign
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	mkdir -p .typecheck && ln -sfn "$$(pwd)" .typecheck/modalswitch
+	cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml modalswitch
+
+bench: setup
+	$(PY) -m modalswitch.evals.bench
+
+clean:
+	rm -rf $(VENV) .typecheck runs

@@ -1,0 +1,30 @@
+"""The chat-model interface every planner backend implements, and its result type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One reply of a chat model, with its token counts and wall time."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    duration_s: float = 0.0
+
+
+Message = dict[str, str]
+
+
+class ChatModel(Protocol):
+    """A chat LLM: messages in, one completion out, optionally constrained to a JSON schema."""
+
+    name: str
+
+    def chat(self, messages: list[Message], *, json_schema: dict[str, Any] | None = None,
+             max_tokens: int = 512, temperature: float = 0.0) -> Completion:
+        """Reply to the conversation; with `json_schema`, the reply must parse and match it."""
+        ...

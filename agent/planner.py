@@ -1,0 +1,165 @@
+"""Planners: turn a request into a validated plan, or answer it directly in text.
+
+`LLMPlanner` works over any `ChatModel`: it prompts with the registry's tool catalog,
+constrains decoding to the registry's plan schema, validates the plan, and when
+validation fails feeds the issues back for a bounded number of repairs (instructor's
+"reask"). A plan with no steps means no tool is needed; `answer` then replies in plain
+text without the tool prompt, so plain answers are not bent by tool instructions.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from functools import cached_property
+from importlib import resources
+from typing import Any, Protocol
+
+from ..errors import PlanError, PlannerError
+from ..tools.base import Tool, field_kind
+from ..tools.registry import Registry
+from .llm import ChatModel, Message
+from .plan import Plan
+from .plan_schema import plan_json_schema
+from .trace import PlanAttempt, Tracer
+from .validate import InputSpec, bind_input_names, validate_plan
+
+
+class Planner(Protocol):
+    """Anything that plans requests and answers text-only ones."""
+
+    name: str
+
+    def plan(self, request: str, inputs: Sequence[InputSpec],
+             tracer: Tracer | None = None) -> Plan:
+        """A valid plan for the request, or PlannerError."""
+        ...
+
+    def answer(self, request: str, inputs: Sequence[InputSpec]) -> str:
+        """A direct text answer, for requests that need no tool."""
+        ...
+
+
+def load_prompt(name: str) -> str:
+    """The text of a prompt file shipped in `modalswitch/prompts/`."""
+    return resources.files("modalswitch.prompts").joinpath(name).read_text(encoding="utf-8")
+
+
+def tool_signature(tool: Tool[Any, Any]) -> str:
+    """One catalog line: `name(arg: kind, ...) -> outputs: description`."""
+    def kind_of(model: Any, name: str) -> str:
+        kind = field_kind(model, name)
+        if kind.modality is not None:
+            return f"list of {kind.modality.value}" if kind.is_list else kind.modality.value
+        annotation = model.model_fields[name].annotation
+        return getattr(annotation, "__name__", str(annotation)).replace("typing.", "")
+
+    args = []
+    for name, info in tool.Input.model_fields.items():
+        text = f"{name}: {kind_of(tool.Input, name)}"
+        if not info.is_required():
+            text += f" = {info.default!r}"
+        args.append(text)
+    outs = ", ".join(f"{n}: {kind_of(tool.Output, n)}" for n in tool.Output.model_fields)
+    return f"- {tool.name}({', '.join(args)}) -> {outs}: {tool.description}"
+
+
+def describe_inputs(inputs: Sequence[InputSpec]) -> str:
+    """The user message's list of attached files."""
+    if not inputs:
+        return "Inputs: none"
+    lines = [f"@input{i} = {spec.name} ({spec.modality.value})" for i, spec in enumerate(inputs)]
+    return "Inputs:\n" + "\n".join(lines)
+
+
+def default_outputs(plan: Plan) -> Plan:
+    """Fill in missing `outputs` with the results of the final steps (nobody consumes them)."""
+    if plan.outputs or not plan.steps:
+        return plan
+    used = {dep for step in plan.steps for dep in step.dependencies()}
+    return plan.model_copy(update={"outputs": [f"@{s.id}" for s in plan.steps
+                                               if s.id not in used]})
+
+
+class LLMPlanner:
+    """Plans with a chat model, constrained to the registry, with validation and repair."""
+
+    def __init__(self, llm: ChatModel, registry: Registry, *, max_repairs: int = 2,
+                 use_examples: bool = True, max_tokens: int = 384) -> None:
+        self.llm = llm
+        self.registry = registry
+        self.max_repairs = max_repairs
+        self.use_examples = use_examples
+        self.max_tokens = max_tokens
+        self.name = f"llm:{llm.name}"
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """The JSON schema decoding is constrained to."""
+        return plan_json_schema(self.registry)
+
+    @cached_property
+    def system_prompt(self) -> str:
+        """The planner's system prompt with this registry's catalog."""
+        catalog = "\n".join(tool_signature(t) for t in self.registry)
+        return load_prompt("planner_system.md").format(tools=catalog)
+
+    def examples(self) -> list[Message]:
+        """Few-shot turns whose tools all exist in this registry."""
+        if not self.use_examples:
+            return []
+        turns: list[Message] = []
+        for ex in json.loads(load_prompt("planner_examples.json")):
+            if all(s["tool"] in self.registry for s in ex["plan"]["steps"]):
+                specs = [InputSpec(n, m) for n, m in ex["inputs"]]
+                turns.append({"role": "user", "content": self.user_message(ex["request"], specs)})
+                turns.append({"role": "assistant", "content": json.dumps(ex["plan"])})
+        return turns
+
+    @staticmethod
+    def user_message(request: str, inputs: Sequence[InputSpec]) -> str:
+        """How a request and its inputs are put to the model."""
+        return f"{describe_inputs(inputs)}\nRequest: {request}"
+
+    def messages(self, request: str, inputs: Sequence[InputSpec]) -> list[Message]:
+        """The full prompt for one request."""
+        return [{"role": "system", "content": self.system_prompt}, *self.examples(),
+                {"role": "user", "content": self.user_message(request, inputs)}]
+
+    def plan(self, request: str, inputs: Sequence[InputSpec],
+             tracer: Tracer | None = None) -> Plan:
+        """Ask, validate, and feed issues back up to `max_repairs` times."""
+        messages = self.messages(request, inputs)
+        last: PlanError | None = None
+        for attempt in range(1, self.max_repairs + 2):
+            start = time.perf_counter()
+            reply = self.llm.chat(messages, json_schema=self.schema, max_tokens=self.max_tokens)
+            try:
+                plan = default_outputs(bind_input_names(Plan.parse(reply.text), inputs))
+                validate_plan(plan, self.registry, inputs)
+                issues: list[str] = []
+            except PlanError as exc:
+                last, issues = exc, [str(i) for i in exc.issues]
+            if tracer is not None:
+                tracer.emit(PlanAttempt(span="planner", attempt=attempt, raw=reply.text,
+                                        prompt_tokens=reply.prompt_tokens,
+                                        completion_tokens=reply.completion_tokens,
+                                        duration_s=round(time.perf_counter() - start, 4),
+                                        issues=issues))
+            if not issues:
+                return plan
+            messages = [*messages, {"role": "assistant", "content": reply.text},
+                        {"role": "user", "content": load_prompt("repair.md").format(
+                            issues="\n".join(f"- {i}" for i in issues))}]
+        raise PlannerError(f"no valid plan after {self.max_repairs + 1} attempt(s); "
+                           f"last problems:\n{last}", last)
+
+    def answer(self, request: str, inputs: Sequence[InputSpec]) -> str:
+        """A plain text answer, with no tool prompt."""
+        messages: list[Message] = [
+            {"role": "system", "content": load_prompt("answer_system.md")},
+            {"role": "user", "content": request if not inputs
+             else f"{request}\n\n({describe_inputs(inputs)})"},
+        ]
+        return self.llm.chat(messages, max_tokens=512).text.strip()

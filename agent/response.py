@@ -1,0 +1,108 @@
+"""Merge a run's outputs into one multimodal response and write it to the run folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..tools.artifacts import Artifact
+from ..tools.registry import Registry
+from .executor import StepResult
+from .plan import InputRef, Plan, StepRef, parse_ref
+
+
+class ResponseArtifact(BaseModel):
+    """A media file of the response, beside response.json."""
+
+    path: str
+    modality: str
+    mime: str
+    step: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class StepFailure(BaseModel):
+    """Why a step produced nothing."""
+
+    step: str
+    tool: str
+    error_type: str
+    message: str
+
+
+class Response(BaseModel):
+    """The answer: text plus an ordered list of media artifacts, and what failed."""
+
+    text: str
+    artifacts: list[ResponseArtifact] = Field(default_factory=list)
+    failures: list[StepFailure] = Field(default_factory=list)
+    run_dir: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every step succeeded."""
+        return not self.failures
+
+    def write(self, run_dir: Path) -> Path:
+        """Write response.json into the run folder and return its path."""
+        path = run_dir / "response.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(self.model_dump_json(indent=2, exclude={"run_dir"}), encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+
+def _place(artifact: Artifact, run_dir: Path, name: str) -> Path:
+    """Put an artifact's file into the run folder (a hard link when the disk allows)."""
+    assert artifact.path is not None
+    dest = run_dir / f"{name}{artifact.path.suffix}"
+    if not dest.exists():
+        try:
+            os.link(artifact.path, dest)
+        except OSError:
+            shutil.copyfile(artifact.path, dest)
+    return dest.resolve()
+
+
+def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Artifact],
+                     registry: Registry, run_dir: Path) -> Response:
+    """Collect the plan's outputs, in order, into a Response; note every failure."""
+    texts: list[str] = [plan.message] if plan.message else []
+    artifacts: list[ResponseArtifact] = []
+    failures = [StepFailure(step=r.step, tool=r.tool, error_type=r.error_type or "Error",
+                            message=r.error or "failed")
+                for r in results.values() if not r.succeeded]
+    for out in plan.outputs:
+        ref = parse_ref(out)
+        values: list[Any]
+        if isinstance(ref, InputRef):
+            values, name = [inputs[ref.index]], f"input{ref.index}"
+        elif isinstance(ref, StepRef):
+            result = results.get(ref.step)
+            if result is None or result.output is None:
+                continue  # reported in failures
+            field = ref.field or registry.get(result.tool).primary_output
+            value = getattr(result.output, field)
+            values, name = (value if isinstance(value, list) else [value]), f"{ref.step}-{field}"
+        else:
+            continue
+        for i, value in enumerate(values):
+            suffix = f"-{i}" if len(values) > 1 else ""
+            if isinstance(value, Artifact) and value.path is not None:
+                path = _place(value, run_dir, name + suffix)
+                artifacts.append(ResponseArtifact(path=str(path), modality=value.modality.value,
+                                                  mime=value.mime, step=value.provenance.step,
+                                                  meta=value.meta))
+            elif isinstance(value, Artifact):
+                texts.append(value.text or "")
+            elif value is not None:
+                texts.append(str(value))
+    for failure in failures:
+        if failure.error_type != "UpstreamFailed":
+            texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
+    return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
+                    failures=failures, run_dir=str(run_dir))

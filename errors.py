@@ -1,0 +1,107 @@
+"""Every error modalswitch raises on purpose, so callers can catch by kind.
+
+Two families, after pydantic-ai: `UserError` means the caller must fix something (a bad
+input file, a path outside the run's inputs, a missing checkpoint); `PlanError` means the
+planner wrote something invalid and may be asked to repair it. `ToolError` is a step that
+failed while running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ModalswitchError(Exception):
+    """Base class of every error raised on purpose by modalswitch."""
+
+
+class UserError(ModalswitchError):
+    """The caller misused the API or passed bad input; nothing was lost."""
+
+
+class InputFileError(UserError):
+    """An input file is missing, unreadable, corrupt, of an unknown kind or too large."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"input {path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class EmptyRequestError(UserError):
+    """The request text is empty or only whitespace."""
+
+    def __init__(self) -> None:
+        super().__init__("the request is empty: say what you want, e.g. 'transcribe this'")
+
+
+class MissingModelError(UserError):
+    """A tool's checkpoint is not present locally and cannot be fetched."""
+
+    def __init__(self, tool: str, checkpoint: str, how: str) -> None:
+        super().__init__(f"tool {tool!r} needs checkpoint {checkpoint!r}, which is not here. {how}")
+        self.tool = tool
+        self.checkpoint = checkpoint
+        self.how = how
+
+
+class IssueKind(StrEnum):
+    """The kinds of mistakes plan validation reports."""
+
+    MALFORMED = "malformed"
+    UNKNOWN_TOOL = "unknown_tool"
+    BAD_ARGUMENTS = "bad_arguments"
+    DANGLING_REFERENCE = "dangling_reference"
+    MODALITY_MISMATCH = "modality_mismatch"
+    CYCLE = "cycle"
+    DUPLICATE_STEP = "duplicate_step"
+    PATH_OUTSIDE_INPUTS = "path_outside_inputs"
+
+
+@dataclass(frozen=True)
+class PlanIssue:
+    """One thing wrong with a plan, located by step id and argument name where it applies."""
+
+    kind: IssueKind
+    message: str
+    step: str | None = None
+    arg: str | None = None
+
+    def __str__(self) -> str:
+        where = ".".join(p for p in (self.step, self.arg) if p)
+        return f"[{self.kind}] {where + ': ' if where else ''}{self.message}"
+
+
+class PlanError(ModalswitchError):
+    """A plan failed validation; `issues` says every reason, for the planner to repair."""
+
+    def __init__(self, issues: list[PlanIssue]) -> None:
+        self.issues = issues
+        lines = "\n".join(f"  - {issue}" for issue in issues)
+        super().__init__(f"invalid plan ({len(issues)} issue(s)):\n{lines}")
+
+    @property
+    def kinds(self) -> set[IssueKind]:
+        """The distinct kinds of issue found."""
+        return {issue.kind for issue in self.issues}
+
+
+class PlannerError(ModalswitchError):
+    """The planner could not produce a valid plan within its repair budget."""
+
+    def __init__(self, message: str, last_error: PlanError | None = None) -> None:
+        super().__init__(message)
+        self.last_error = last_error
+
+
+class ToolError(ModalswitchError):
+    """A tool failed while running a step."""
+
+
+class TransientToolError(ToolError):
+    """A failure worth retrying (a busy resource, a flaky backend)."""
+
+
+class StepTimeoutError(ToolError):
+    """A step ran past its time limit."""

