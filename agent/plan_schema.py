@@ -12,7 +12,7 @@ from typing import Any
 from ..tools.registry import Registry
 from ..tools.schemas import input_schema
 
-REF_PATTERN = r"^@(input[0-9]+|[a-z][a-z0-9_]*(\.[a-z_]+)?)$"
+REF_PATTERN = r"^@(input[0-9]+|[a-z][a-z0-9_]*([.][a-z_]+)?)$"
 STEP_ID_PATTERN = r"^s[0-9]+$"
 
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from ..errors import PlanError, PlannerError
 from ..tools.base import Tool, field_kind
+from ..tools.modality import Modality
 from ..tools.registry import Registry
 from .llm import ChatModel, Message
 from .plan import Plan
@@ -112,7 +113,7 @@ class LLMPlanner:
         turns: list[Message] = []
         for ex in json.loads(load_prompt("planner_examples.json")):
             if all(s["tool"] in self.registry for s in ex["plan"]["steps"]):
-                specs = [InputSpec(n, m) for n, m in ex["inputs"]]
+                specs = [InputSpec(n, Modality(m)) for n, m in ex["inputs"]]
                 turns.append({"role": "user", "content": self.user_message(ex["request"], specs)})
                 turns.append({"role": "assistant", "content": json.dumps(ex["plan"])})
         return turns

@@ -66,15 +66,17 @@ def part_paths(packaged: PackagedFile) -> list[Path]:
     return paths
 
 
-def _models_dir() -> Path:
+def models_dir() -> Path:
+    """Where assembled models live: $MODALSWITCH_MODELS_DIR, else $MODALSWITCH_HOME/models."""
     from ..agent.agent import default_home
 
-    return default_home() / "models"
+    env = os.environ.get("MODALSWITCH_MODELS_DIR")
+    return Path(env) if env else default_home() / "models"
 
 
-def assemble(packaged: PackagedFile, models_dir: Path | None = None) -> Path:
+def assemble(packaged: PackagedFile, target: Path | None = None) -> Path:
     """The joined, verified file; built once, then reused."""
-    target_dir = models_dir or _models_dir()
+    target_dir = target or models_dir()
     dest = target_dir / packaged.filename
     stamp = dest.with_suffix(dest.suffix + ".sha256")
     if dest.exists() and stamp.exists() and stamp.read_text().strip() == packaged.sha256:
