@@ -116,6 +116,14 @@ def cmd_trace_view(args: argparse.Namespace) -> int:
     return view_trace(Path(args.path), args.case, _OUT)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """Serve the agent and its tools over MCP (stdio)."""
+    from .mcp_server import MCPServer
+
+    MCPServer(_agent(args)).serve()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -151,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("path", metavar="RUN_OR_EVAL_DIR")
     view.add_argument("--case", help="show one case in detail")
     view.set_defaults(func=cmd_trace_view)
+
+    mcp = sub.add_parser("mcp", help="serve the agent and its tools over MCP on stdio")
+    mcp.set_defaults(func=cmd_mcp)
 
     _add_optional_commands(sub)
     return parser
