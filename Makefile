@@ -35,7 +35,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 typecheck: setup
-	mkdir -p .typecheck && ln -sfn "$$(pwd)" .typecheck/modalswitch
+	rm -rf .typecheck/modalswitch && mkdir -p .typecheck/modalswitch
+	for f in modalswitch/*; do ln -s "$$(pwd)/$$f" .typecheck/modalswitch/; done
+	for d in agent tools evals prompts; do ln -s "$$(pwd)/$$d" .typecheck/modalswitch/$$d; done
 	cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml modalswitch
 
 bench: setup
