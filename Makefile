@@ -32,7 +32,7 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check --no-cache .
 
 typecheck: setup
 	rm -rf .typecheck/modalswitch && mkdir -p .typecheck/modalswitch

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tiny_models import TinyModels
+
 from modalswitch.tools.fakes import fake_registry, write_tone_wav
 from modalswitch.tools.registry import Registry
 
@@ -62,3 +64,9 @@ def espeak_wav(path: Path, text: str) -> Path:
         pytest.skip("espeak-ng is not installed")
     subprocess.run(["espeak-ng", "-w", str(path), text], check=True, capture_output=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    """Tiny random checkpoints (diffusers, transformers, whisper), built once per session."""
+    return TinyModels(tmp_path_factory.mktemp("tiny-models"))

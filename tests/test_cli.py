@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from modalswitch.agent import cli
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.fakes import ScriptedPlanner

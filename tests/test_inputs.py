@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.fakes import ScriptedPlanner
 from modalswitch.errors import EmptyRequestError, InputFileError

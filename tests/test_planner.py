@@ -6,6 +6,7 @@ import json
 
 import jsonschema
 import pytest
+
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.fakes import ScriptedChat
 from modalswitch.agent.plan_schema import plan_json_schema

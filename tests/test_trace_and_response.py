@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.console import Console
+
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.fakes import ScriptedChat
 from modalswitch.agent.planner import LLMPlanner
 from modalswitch.agent.trace import read_trace
 from modalswitch.agent.trace_tree import show_trace
-from rich.console import Console
 
 CHAIN = {"steps": [{"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},
                    {"id": "s2", "tool": "fake_draw", "args": {"text": "@s1.text"}}],

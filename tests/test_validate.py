@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from modalswitch.agent.plan import InputRef, Plan, StepRef, parse_ref
 from modalswitch.agent.validate import (
     InputSpec,
