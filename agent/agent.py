@@ -95,6 +95,7 @@ class Agent:
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
                                                                       specs)))
+            self._lend_llm(plan)
             if plan.is_text_answer:
                 response = Response(text=plan.message or self.planner.answer(request, specs),
                                     run_dir=str(run_dir))
@@ -114,6 +115,15 @@ class Agent:
             else "failed")
         tracer.emit(RunEnd(status=status, duration_s=round(time.perf_counter() - start, 4)))
         return response
+
+    def _lend_llm(self, plan: Plan) -> None:
+        """Give tools that write with an LLM (summarize, translate...) the planner's model."""
+        tools = [self.registry.get(s.tool) for s in plan.steps]
+        needy = [t for t in tools if callable(getattr(t, "set_chat_model", None))
+                 and getattr(t, "chat_model", None) is None]
+        llm = getattr(self.planner, "llm", None) if needy else None
+        for tool in needy:
+            tool.set_chat_model(llm)  # type: ignore[attr-defined]
 
     def _new_run_dir(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

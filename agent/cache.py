@@ -33,7 +33,10 @@ def _canonical(value: Any) -> Any:
 
 def cache_key(tool: Tool[Any, Any], resolved_args: dict[str, Any]) -> str:
     """The hex key of a tool call with these resolved arguments."""
+    # The checkpoint is part of the key: the same tool built on another model must not
+    # reuse results (e.g. speech_to_text with Whisper base after tiny.en).
     blob = json.dumps({"tool": tool.name, "version": tool.version,
+                       "checkpoint": tool.checkpoint,
                        "args": _canonical(resolved_args)}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -168,16 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub: Any) -> None:
-    """Commands defined beside their subsystems (evals, model management)."""
-    import importlib
+    """Commands defined beside their subsystems (evals, model management, training)."""
+    from ..evals.cli import add_eval_commands
+    from ..tools.models_cli import add_models_commands
+    from .training import add_train_commands
 
-    for module, name in (("modalswitch.evals.cli", "add_eval_commands"),
-                         ("modalswitch.tools.models_cli", "add_models_commands")):
-        try:
-            getattr(importlib.import_module(module), name)(sub)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    add_eval_commands(sub)
+    add_models_commands(sub)
+    add_train_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ text without the tool prompt, so plain answers are not bent by tool instructions
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Sequence
 from functools import cached_property
@@ -47,8 +48,25 @@ def load_prompt(name: str) -> str:
     return resources.files("modalswitch.prompts").joinpath(name).read_text(encoding="utf-8")
 
 
+_SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s+(?=[A-Z'\"(])")
+
+
+def tool_summary(description: str) -> str:
+    """A description cut to what routing needs: its first sentence (up to a colon) and its
+    "Use ..." sentences, which say when to pick the tool."""
+    first, *rest = _SENTENCE_END.split(description.strip())
+    kept = [first.split(": ", 1)[0].rstrip(".") + "."]
+    kept += [s for s in rest if s.startswith("Use ")]
+    return " ".join(kept)
+
+
 def tool_signature(tool: Tool[Any, Any]) -> str:
-    """One catalog line: `name(arg: kind, ...) -> outputs: description`."""
+    """One catalog line: `name(arg: kind, optional?: kind) -> content outputs: first sentence`.
+
+    Every token of the catalog is read on every plan (slow on small CPUs), so optional
+    settings are left out (the JSON schema still allows them), so are outputs that are not
+    content, and the description is cut by `tool_summary`.
+    """
     def kind_of(model: Any, name: str) -> str:
         kind = field_kind(model, name)
         if kind.modality is not None:
@@ -58,12 +76,15 @@ def tool_signature(tool: Tool[Any, Any]) -> str:
 
     args = []
     for name, info in tool.Input.model_fields.items():
-        text = f"{name}: {kind_of(tool.Input, name)}"
-        if not info.is_required():
-            text += f" = {info.default!r}"
-        args.append(text)
-    outs = ", ".join(f"{n}: {kind_of(tool.Output, n)}" for n in tool.Output.model_fields)
-    return f"- {tool.name}({', '.join(args)}) -> {outs}: {tool.description}"
+        if info.is_required():
+            args.append(f"{name}: {kind_of(tool.Input, name)}")
+        elif field_kind(tool.Input, name).modality is not None:
+            args.append(f"{name}?: {kind_of(tool.Input, name)}")
+    content = [n for n in tool.Output.model_fields
+               if field_kind(tool.Output, n).modality is not None]
+    outs = ", ".join(f"{n}: {kind_of(tool.Output, n)}"
+                     for n in content or list(tool.Output.model_fields))
+    return f"- {tool.name}({', '.join(args)}) -> {outs}: {tool_summary(tool.description)}"
 
 
 def describe_inputs(inputs: Sequence[InputSpec]) -> str:
@@ -87,31 +108,48 @@ class LLMPlanner:
     """Plans with a chat model, constrained to the registry, with validation and repair."""
 
     def __init__(self, llm: ChatModel, registry: Registry, *, max_repairs: int = 2,
-                 use_examples: bool = True, max_tokens: int = 384) -> None:
+                 use_examples: bool = True, max_tokens: int = 384,
+                 system_template: str | None = None,
+                 example_cases: list[dict[str, Any]] | None = None) -> None:
         self.llm = llm
         self.registry = registry
         self.max_repairs = max_repairs
         self.use_examples = use_examples
         self.max_tokens = max_tokens
+        self.system_template = system_template
+        """A replacement for prompts/planner_system.md (with a `{tools}` slot)."""
+        self.example_cases = example_cases
+        """A replacement for prompts/planner_examples.json (request, inputs, plan)."""
         self.name = f"llm:{llm.name}"
+        self._schemas: dict[tuple[Modality, ...], dict[str, Any]] = {}
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        """The JSON schema decoding is constrained to."""
+        """The JSON schema of any plan over the registry."""
         return plan_json_schema(self.registry)
+
+    def schema_for(self, inputs: Sequence[InputSpec]) -> dict[str, Any]:
+        """The schema decoding is constrained to for these inputs (cached per modalities)."""
+        key = tuple(spec.modality for spec in inputs)
+        if key not in self._schemas:
+            self._schemas[key] = plan_json_schema(self.registry, list(key))
+        return self._schemas[key]
 
     @cached_property
     def system_prompt(self) -> str:
         """The planner's system prompt with this registry's catalog."""
         catalog = "\n".join(tool_signature(t) for t in self.registry)
-        return load_prompt("planner_system.md").format(tools=catalog)
+        template = self.system_template or load_prompt("planner_system.md")
+        return template.format(tools=catalog)
 
     def examples(self) -> list[Message]:
         """Few-shot turns whose tools all exist in this registry."""
         if not self.use_examples:
             return []
         turns: list[Message] = []
-        for ex in json.loads(load_prompt("planner_examples.json")):
+        cases = (self.example_cases if self.example_cases is not None
+                 else json.loads(load_prompt("planner_examples.json")))
+        for ex in cases:
             if all(s["tool"] in self.registry for s in ex["plan"]["steps"]):
                 specs = [InputSpec(n, Modality(m)) for n, m in ex["inputs"]]
                 turns.append({"role": "user", "content": self.user_message(ex["request"], specs)})
@@ -132,10 +170,11 @@ class LLMPlanner:
              tracer: Tracer | None = None) -> Plan:
         """Ask, validate, and feed issues back up to `max_repairs` times."""
         messages = self.messages(request, inputs)
+        schema = self.schema_for(inputs)
         last: PlanError | None = None
         for attempt in range(1, self.max_repairs + 2):
             start = time.perf_counter()
-            reply = self.llm.chat(messages, json_schema=self.schema, max_tokens=self.max_tokens)
+            reply = self.llm.chat(messages, json_schema=schema, max_tokens=self.max_tokens)
             try:
                 plan = default_outputs(bind_input_names(Plan.parse(reply.text), inputs))
                 validate_plan(plan, self.registry, inputs)

@@ -70,3 +70,67 @@ def espeak_wav(path: Path, text: str) -> Path:
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
     """Tiny random checkpoints (diffusers, transformers, whisper), built once per session."""
     return TinyModels(tmp_path_factory.mktemp("tiny-models"))
+
+
+FAKE_EVAL_CASES = [
+    {"id": "caption", "request": "describe this picture", "inputs": [["pic.png", "image"]],
+     "plan": {"steps": [{"id": "s1", "tool": "fake_caption", "args": {"image": "@input0"}}],
+              "outputs": ["@s1"]}, "media": {"pic.png": "HELLO"}, "expect": ["picture"]},
+    {"id": "caption-again", "request": "what is in this image?", "inputs": [["pic.png", "image"]],
+     "plan": {"steps": [{"id": "s1", "tool": "fake_caption", "args": {"image": "@input0"}}],
+              "outputs": ["@s1"]}, "media": {"pic.png": "HELLO"}},
+    {"id": "speak-back", "request": "transcribe this and say it back",
+     "inputs": [["memo.wav", "audio"]],
+     "plan": {"steps": [{"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},
+                        {"id": "s2", "tool": "fake_speak", "args": {"text": "@s1"}}],
+              "outputs": ["@s1", "@s2"]}, "media": {"memo.wav": "hello there"}},
+    {"id": "draw", "request": "draw a cat", "inputs": [],
+     "plan": {"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a cat"}}],
+              "outputs": ["@s1"]}, "expect": ["dog"]},
+    {"id": "flaky", "request": "echo after a hiccup", "inputs": [],
+     "plan": {"steps": [{"id": "s1", "tool": "flaky", "args": {"text": "hi"}}],
+              "outputs": ["@s1"]}},
+    {"id": "crash", "request": "this will break", "inputs": [],
+     "plan": {"steps": [{"id": "s1", "tool": "crash", "args": {"text": "boom"}}],
+              "outputs": ["@s1"]}},
+    {"id": "chat", "request": "why is grass green?", "inputs": [],
+     "plan": {"steps": [], "outputs": []}},
+]
+
+
+@pytest.fixture(scope="session")
+def fake_eval_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A native eval dataset over the fake tools (tools/fakes.py)."""
+    import json
+
+    path = tmp_path_factory.mktemp("fake-eval-data") / "fake.jsonl"
+    path.write_text("\n".join(json.dumps(c) for c in FAKE_EVAL_CASES) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def executed_eval(tmp_path_factory: pytest.TempPathFactory, fake_eval_dataset: Path) -> Path:
+    """An eval folder whose oracle plans ran on fake tools for real: images, speech, a cache
+    hit (caption-again), a retry (flaky), a crash and a plain text answer."""
+    from modalswitch.agent.executor import ExecutionPolicy
+    from modalswitch.evals.datasets import load_dataset
+    from modalswitch.evals.planners import OraclePlanner
+    from modalswitch.evals.runner import EvalRun
+
+    out = tmp_path_factory.mktemp("fake-eval")
+    dataset = load_dataset(fake_eval_dataset)
+    run = EvalRun(dataset, OraclePlanner(), out, registry=fake_registry(), execute=True,
+                  workers=1, policy=ExecutionPolicy(backoff_s=0.01, max_workers=2))
+    run.run(dataset.cases, {"limit": None, "seed": None})
+    return out
+
+
+@pytest.fixture
+def taskbench_sample() -> Path:
+    """The shared TaskBench multimedia sample ($MODALSWITCH_TASKBENCH_DIR overrides)."""
+    import os
+
+    path = Path(os.environ.get("MODALSWITCH_TASKBENCH_DIR", "/work/shared/taskbench-multimedia"))
+    if not (path / "tool_desc.json").exists():
+        pytest.skip(f"no TaskBench sample at {path}")
+    return path

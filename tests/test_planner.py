@@ -28,7 +28,7 @@ def test_a_valid_plan_is_taken_first_time(registry):
     plan = LLMPlanner(chat, registry).plan("transcribe this", AUDIO)
     assert [s.tool for s in plan.steps] == ["fake_transcribe"]
     call = chat.calls[0]
-    assert call["json_schema"] == plan_json_schema(registry)
+    assert call["json_schema"] == plan_json_schema(registry, [Modality.AUDIO])
     assert "fake_transcribe(audio: audio)" in call["messages"][0]["content"]
     assert "@input0 = call.wav (audio)" in call["messages"][-1]["content"]
 
@@ -103,3 +103,17 @@ def test_schema_accepts_valid_plans_and_rejects_unknown_tools(registry):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"steps": [{"id": "s1", "tool": "fake_transcribe",
                                         "args": {"audio": "call.wav"}}], "outputs": []}, schema)
+
+
+def test_text_helper_tools_write_with_the_planners_llm(home, tmp_path):
+    from modalswitch.tools.registry import Registry
+    from modalswitch.tools.text_helpers import SummarizeText
+
+    plan = {"steps": [{"id": "s1", "tool": "summarize_text", "args": {"text": "long words"}}],
+            "outputs": ["@s1.text"]}
+    chat = ScriptedChat([plan, "short"])
+    registry = Registry([SummarizeText()])
+    response = Agent(LLMPlanner(chat, registry), registry, home=home).run(
+        "summarize: long words", out_dir=tmp_path / "run")
+    assert response.ok and response.text == "short"
+    assert "long words" in chat.calls[1]["messages"][-1]["content"]

