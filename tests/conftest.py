@@ -127,10 +127,11 @@ def executed_eval(tmp_path_factory: pytest.TempPathFactory, fake_eval_dataset: P
 
 @pytest.fixture
 def taskbench_sample() -> Path:
-    """The shared TaskBench multimedia sample ($MODALSWITCH_TASKBENCH_DIR overrides)."""
+    """The TaskBench sample in ../shared beside the checkout (or $MODALSWITCH_TASKBENCH_DIR)."""
     import os
 
-    path = Path(os.environ.get("MODALSWITCH_TASKBENCH_DIR", "/work/shared/taskbench-multimedia"))
+    beside = Path(__file__).resolve().parents[2] / "shared" / "taskbench-multimedia"
+    path = Path(os.environ.get("MODALSWITCH_TASKBENCH_DIR", beside))
     if not (path / "tool_desc.json").exists():
         pytest.skip(f"no TaskBench sample at {path}")
     return path
