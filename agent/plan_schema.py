@@ -21,6 +21,7 @@ from ..tools.registry import Registry
 from ..tools.schemas import input_schema
 
 STEP_ID_PATTERN = r"^s[0-9]+$"
+WANTS_KEY = "wants"
 
 _KEEP = frozenset({"type", "properties", "required", "items", "anyOf", "oneOf", "enum",
                    "const", "additionalProperties", "minItems", "maxItems"})
@@ -95,12 +96,15 @@ def tool_args_schema(registry: Registry, name: str,
     return dict(schema)
 
 
-def plan_json_schema(registry: Registry,
-                     inputs: Sequence[Modality] | None = None) -> dict[str, Any]:
+def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = None, *,
+                     wants: bool = False) -> dict[str, Any]:
     """The schema of a whole plan over this registry.
 
     Given the modalities of the user's inputs, a media argument may only reference inputs
     of its own modality: a plan cannot OCR an audio file, whatever the model prefers.
+    With `wants`, the plan starts with `"wants": MODALITY`, what the user wants back: a
+    small model that names the goal first plans better, and the planner checks the plan
+    against it (`Plan` ignores the key).
     """
     step_variants = [
         {
@@ -115,15 +119,17 @@ def plan_json_schema(registry: Registry,
         }
         for tool in registry
     ]
+    intent = {WANTS_KEY: {"enum": [m.value for m in Modality]}} if wants else {}
     return {
         "type": "object",
         "properties": {
+            **intent,
             "steps": {"type": "array", "items": {"anyOf": step_variants} if step_variants
                       else {"type": "object"}, "maxItems": 8},
             "outputs": {"type": "array", "items": {
                 "type": "string", "pattern": ref_pattern(output_fields(registry))},
                         "maxItems": 8},
         },
-        "required": ["steps", "outputs"],
+        "required": [*intent, "steps", "outputs"],  # required: optional keys would come last
         "additionalProperties": False,
     }

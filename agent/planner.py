@@ -3,8 +3,10 @@
 `LLMPlanner` works over any `ChatModel`: it prompts with the registry's tool catalog,
 constrains decoding to the registry's plan schema, validates the plan, and when
 validation fails feeds the issues back for a bounded number of repairs (instructor's
-"reask"). A plan with no steps means no tool is needed; `answer` then replies in plain
-text without the tool prompt, so plain answers are not bent by tool instructions.
+"reask"). The decoded plan starts with "wants", the modality the user wants back; a valid
+plan that stops one text-to-speech step short of it is completed. A plan with no steps
+means no tool is needed; `answer` then replies in plain text without the tool prompt, so
+plain answers are not bent by tool instructions.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from typing import Any, Protocol
 
 from ..errors import PlanError, PlannerError
 from ..tools.base import Tool, field_kind
-from ..tools.modality import Modality
+from ..tools.modality import MEDIA, Modality
 from ..tools.registry import Registry
 from .llm import ChatModel, Message
-from .plan import Plan
-from .plan_schema import plan_json_schema
+from .plan import Plan, Step
+from .plan_schema import WANTS_KEY, plan_json_schema
 from .trace import PlanAttempt, Tracer
-from .validate import InputSpec, bind_input_names, validate_plan
+from .validate import InputSpec, bind_input_names, check_plan, output_modalities, validate_plan
 
 
 class Planner(Protocol):
@@ -95,6 +97,41 @@ def describe_inputs(inputs: Sequence[InputSpec]) -> str:
     return "Inputs:\n" + "\n".join(lines)
 
 
+def complete_wants(raw: str, plan: Plan, registry: Registry,
+                   inputs: Sequence[InputSpec]) -> Plan:
+    """Finish a valid plan that falls short of its own "wants" by one text converter step.
+
+    A small model often names the goal ("wants": "audio") and then stops at the text that
+    should be spoken; asked to repair, it tends to write the same plan again. When the
+    registry has a tool that turns text alone into the wanted modality (text_to_speech for
+    audio) and the plan outputs text, the missing step is unambiguous, so it is added here
+    (like `bind_input_names`) instead of costing another LLM call.
+    """
+    try:
+        wants = json.loads(raw).get(WANTS_KEY)
+    except (json.JSONDecodeError, AttributeError):
+        return plan
+    if wants not in [m.value for m in MEDIA] or wants in output_modalities(plan, registry,
+                                                                             inputs):
+        return plan
+    converter = next((t for t in registry.producing(Modality(wants))
+                      if [n for n, f in t.Input.model_fields.items() if f.is_required()]
+                      == ["text"] and field_kind(t.Input, "text").modality is Modality.TEXT),
+                     None)
+    texts = [o for o in plan.outputs
+             if output_modalities(Plan(steps=plan.steps, outputs=[o]), registry, inputs)
+             == [Modality.TEXT.value]]
+    if converter is None or not texts:
+        return plan
+    ids = {s.id for s in plan.steps}
+    step_id = next(f"s{n}" for n in range(len(ids) + 1, len(ids) + 100) if f"s{n}" not in ids)
+    step = Step(id=step_id, tool=converter.name, args={"text": texts[-1]})
+    completed = plan.model_copy(update={
+        "steps": [*plan.steps, step],
+        "outputs": [*plan.outputs, f"@{step_id}.{converter.primary_output}"]})
+    return completed if not check_plan(completed, registry, inputs) else plan
+
+
 def default_outputs(plan: Plan) -> Plan:
     """Fill in missing `outputs` with the results of the final steps (nobody consumes them)."""
     if plan.outputs or not plan.steps:
@@ -132,7 +169,7 @@ class LLMPlanner:
         """The schema decoding is constrained to for these inputs (cached per modalities)."""
         key = tuple(spec.modality for spec in inputs)
         if key not in self._schemas:
-            self._schemas[key] = plan_json_schema(self.registry, list(key))
+            self._schemas[key] = plan_json_schema(self.registry, list(key), wants=True)
         return self._schemas[key]
 
     @cached_property
@@ -146,15 +183,23 @@ class LLMPlanner:
         """Few-shot turns whose tools all exist in this registry."""
         if not self.use_examples:
             return []
-        turns: list[Message] = []
         cases = (self.example_cases if self.example_cases is not None
                  else json.loads(load_prompt("planner_examples.json")))
-        for ex in cases:
-            if all(s["tool"] in self.registry for s in ex["plan"]["steps"]):
-                specs = [InputSpec(n, Modality(m)) for n, m in ex["inputs"]]
-                turns.append({"role": "user", "content": self.user_message(ex["request"], specs)})
-                turns.append({"role": "assistant", "content": json.dumps(ex["plan"])})
-        return turns
+        return [turn for ex in cases
+                if all(s["tool"] in self.registry for s in ex["plan"]["steps"])
+                for turn in self.example_turns(ex)]
+
+    def example_turns(self, example: dict[str, Any]) -> list[Message]:
+        """One example (request, inputs, plan) as a user and an assistant turn; a plan
+        without "wants" gets it from its outputs, as decoding always writes it first."""
+        specs = [InputSpec(n, Modality(m)) for n, m in example["inputs"]]
+        plan = dict(example["plan"])
+        if WANTS_KEY not in plan:
+            mods = output_modalities(Plan.parse(plan), self.registry, specs)
+            media = [m for m in mods if m != Modality.TEXT.value]
+            plan = {WANTS_KEY: media[0] if media else Modality.TEXT.value, **plan}
+        return [{"role": "user", "content": self.user_message(example["request"], specs)},
+                {"role": "assistant", "content": json.dumps(plan)}]
 
     @staticmethod
     def user_message(request: str, inputs: Sequence[InputSpec]) -> str:
@@ -188,7 +233,7 @@ class LLMPlanner:
                                         duration_s=round(time.perf_counter() - start, 4),
                                         issues=issues))
             if not issues:
-                return plan
+                return complete_wants(reply.text, plan, self.registry, inputs)
             messages = [*messages, {"role": "assistant", "content": reply.text},
                         {"role": "user", "content": load_prompt("repair.md").format(
                             issues="\n".join(f"- {i}" for i in issues))}]

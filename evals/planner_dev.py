@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..agent.plan import Plan
 from ..agent.planner import LLMPlanner
 from ..agent.trace import PlanAttempt, Tracer
 from ..agent.validate import InputSpec, output_modalities
@@ -64,8 +65,12 @@ class DevResult:
     raw: list[str] = field(default_factory=list)
 
 
-def load_dev_set(path: Path | None = None) -> list[DevCase]:
-    """The dev cases (the shipped planner_dev.jsonl unless a path is given)."""
+def load_dev_set(path: Path | None = None, registry: Registry | None = None) -> list[DevCase]:
+    """The dev cases (the shipped planner_dev.jsonl unless a path is given).
+
+    Other native eval files work too: a case without "tools"/"modalities" gets them from
+    its gold "plan" (modalities need the registry).
+    """
     text = (path.read_text(encoding="utf-8") if path is not None else
             resources.files("modalswitch.evals").joinpath("data/planner_dev.jsonl")
             .read_text(encoding="utf-8"))
@@ -73,9 +78,16 @@ def load_dev_set(path: Path | None = None) -> list[DevCase]:
     for line in text.splitlines():
         if line.strip():
             row = json.loads(line)
-            cases.append(DevCase(row["id"], row["request"],
-                                 [InputSpec(n, Modality(m)) for n, m in row["inputs"]],
-                                 row["tools"], row["modalities"], row.get("accept", [])))
+            inputs = [InputSpec(n, Modality(m)) for n, m in row.get("inputs") or []]
+            tools, mods = row.get("tools"), row.get("modalities")
+            if tools is None or mods is None:
+                gold = Plan.parse(row["plan"])
+                tools = [s.tool for s in gold.steps]
+                if registry is None:
+                    raise ValueError(f"case {row['id']}: no modalities and no registry")
+                mods = output_modalities(gold, registry, inputs)
+            cases.append(DevCase(row["id"], row["request"], inputs, tools, mods,
+                                 row.get("accept", [])))
     return cases
 
 
@@ -157,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         system_template=args.system.read_text(encoding="utf-8") if args.system else None,
         example_cases=(json.loads(args.examples.read_text(encoding="utf-8"))
                        if args.examples else None))
-    cases = load_dev_set(args.data)[:args.limit]
+    cases = load_dev_set(args.data, registry)[:args.limit]
     results = []
     for case in cases:
         result = run_case(planner, case)

@@ -28,7 +28,7 @@ def test_a_valid_plan_is_taken_first_time(registry):
     plan = LLMPlanner(chat, registry).plan("transcribe this", AUDIO)
     assert [s.tool for s in plan.steps] == ["fake_transcribe"]
     call = chat.calls[0]
-    assert call["json_schema"] == plan_json_schema(registry, [Modality.AUDIO])
+    assert call["json_schema"] == plan_json_schema(registry, [Modality.AUDIO], wants=True)
     assert "fake_transcribe(audio: audio)" in call["messages"][0]["content"]
     assert "@input0 = call.wav (audio)" in call["messages"][-1]["content"]
 
