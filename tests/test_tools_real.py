@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import espeak_wav
 
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.fakes import ScriptedPlanner
@@ -130,12 +130,7 @@ def draw_crossword(path: Path) -> Path:
     return path
 
 
-def espeak(path: Path, text: str) -> Path:
-    """Real synthetic speech from espeak-ng."""
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
-    subprocess.run(["espeak-ng", "-w", str(path), text], check=True, capture_output=True)
-    return path
+espeak = espeak_wav
 
 
 @pytest.fixture(scope="module")
