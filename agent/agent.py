@@ -117,11 +117,13 @@ class Agent:
         return response
 
     def _lend_llm(self, plan: Plan) -> None:
-        """Give tools that write with an LLM (summarize, translate...) the planner's model."""
+        """Give tools that write with an LLM (summarize, translate...) the planner's writer
+        (its general model, not a plan-tuned one)."""
         tools = [self.registry.get(s.tool) for s in plan.steps]
         needy = [t for t in tools if callable(getattr(t, "set_chat_model", None))
                  and getattr(t, "chat_model", None) is None]
-        llm = getattr(self.planner, "llm", None) if needy else None
+        llm = (getattr(self.planner, "writer", None) or getattr(self.planner, "llm", None)
+               if needy else None)
         for tool in needy:
             tool.set_chat_model(llm)  # type: ignore[attr-defined]
 

@@ -1,22 +1,90 @@
-"""The embedded offline default planner: Qwen2.5-Coder-1.5B-Instruct from packaged GGUF parts."""
+"""The embedded offline planners: packaged Qwen2.5-Coder GGUFs, the router, the tuned adapter.
+
+Four configurations, measured against each other in docs/switching.md:
+
+- `base`: Qwen2.5-Coder-1.5B-Instruct with the full tool catalog and few-shot examples.
+- `routed`: the switching router in front of `base` (text-only requests skip the planner,
+  the others see only the likely tools).
+- `tuned`: Qwen2.5-Coder-0.5B-Instruct with the shipped switching LoRA adapter, full catalog.
+- `tuned-routed`: the router in front of `tuned`.
+
+Answers in words and the text tools' writing always come from the 1.5B model without an
+adapter (the planner's `writer`), so tuning for plans cannot cost prose quality.
+$MODALSWITCH_PLANNER picks a configuration, $MODALSWITCH_PLANNER_GGUF replaces the 1.5B
+file and $MODALSWITCH_PLANNER_ADAPTER the shipped adapter.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
+from pathlib import Path
 
+from ..errors import MissingModelError, UserError
 from ..tools.registry import Registry
-from ..tools.weights import QWEN_CODER_1_5B, assemble
+from ..tools.weights import EMBEDDED_LLMS, QWEN_CODER_1_5B, assemble
 from .llama_cpp_llm import LlamaCppChat
-from .planner import LLMPlanner
+from .planner import LLMPlanner, Planner
+
+CONFIGS = ("base", "routed", "tuned", "tuned-routed")
+DEFAULT_CONFIG = "tuned-routed"
+"""The best configuration measured (docs/switching.md); `modalswitch plan/run` use it."""
+SHIPPED_ADAPTER = "planner_lora_qwen2.5-coder-0.5b.gguf"
 
 
 def embedded_chat() -> LlamaCppChat:
-    """The packaged planner LLM ($MODALSWITCH_PLANNER_GGUF overrides the file)."""
+    """The packaged general LLM ($MODALSWITCH_PLANNER_GGUF overrides the file)."""
     override = os.environ.get("MODALSWITCH_PLANNER_GGUF")
     path = override if override else assemble(QWEN_CODER_1_5B)
     return LlamaCppChat(path, name=QWEN_CODER_1_5B.name if not override else None)
 
 
-def embedded_planner(registry: Registry) -> LLMPlanner:
-    """The default planner over a registry."""
-    return LLMPlanner(embedded_chat(), registry)
+def shipped_adapter() -> Path:
+    """The switching LoRA adapter shipped in modalswitch/prompts/ (see its model card)."""
+    return Path(str(resources.files("modalswitch.prompts").joinpath(SHIPPED_ADAPTER)))
+
+
+def tuned_chat(adapter: str | os.PathLike[str]) -> LlamaCppChat:
+    """The packaged LLM a GGUF LoRA adapter was trained on, with the adapter applied.
+
+    `modalswitch train` records the base in the adapter; for a base that is not packaged,
+    $MODALSWITCH_PLANNER_GGUF names a GGUF file of it.
+    """
+    from .lora_export import adapter_base
+
+    path = Path(adapter)
+    if not path.is_file():
+        raise MissingModelError("planner", str(path), "Pass a GGUF LoRA adapter written by "
+                                "`modalswitch train` (OUT/adapter.gguf).")
+    base = adapter_base(path)
+    override = os.environ.get("MODALSWITCH_PLANNER_GGUF")
+    if base in EMBEDDED_LLMS:
+        model = assemble(EMBEDDED_LLMS[base])
+    elif override:
+        model = Path(override)
+    else:
+        raise UserError(f"adapter {path} was trained on {base or 'an unrecorded base'}, "
+                        "which is not packaged: set MODALSWITCH_PLANNER_GGUF to a GGUF of it")
+    return LlamaCppChat(model, lora_path=str(path), name=f"{model.stem}+{path.stem}")
+
+
+def embedded_planner(registry: Registry, config: str | None = None,
+                     adapter: str | os.PathLike[str] | None = None) -> Planner:
+    """An embedded planner over a registry: `config` (default $MODALSWITCH_PLANNER, else
+    DEFAULT_CONFIG) is one of CONFIGS; `adapter` replaces the shipped one for tuned ones."""
+    from .routed import RoutedPlanner
+
+    name = config or os.environ.get("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
+    if name not in CONFIGS:
+        raise UserError(f"unknown embedded planner {name!r}: choose from {', '.join(CONFIGS)}")
+    writer = embedded_chat()  # loaded on first use only: plans alone never touch it
+    if name.startswith("tuned"):
+        tuned = tuned_chat(adapter or os.environ.get("MODALSWITCH_PLANNER_ADAPTER")
+                           or shipped_adapter())
+
+        def make(reg: Registry) -> LLMPlanner:
+            return LLMPlanner(tuned, reg, use_examples=False, writer=writer)
+    else:
+        def make(reg: Registry) -> LLMPlanner:
+            return LLMPlanner(writer, reg)
+    return RoutedPlanner(make, registry) if name.endswith("routed") else make(registry)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from ..errors import MissingModelError, UserError
 
 _KEY = re.compile(r"^(?:base_model\.model\.)?(.+)\.lora_([AB])(?:\.default)?\.weight$")
 
@@ -24,7 +24,12 @@ def _permute(weights: Any, n_head: int) -> Any:
             .swapaxes(1, 2).reshape(weights.shape))
 
 
-def export_gguf_adapter(model: Any, path: Path, alpha: float | None = None) -> int:
+BASE_KEY = "modalswitch.base"
+"""Metadata key naming the base the adapter was trained on (an embedded:… name, id or path)."""
+
+
+def export_gguf_adapter(model: Any, path: Path, alpha: float | None = None,
+                        base: str | None = None) -> int:
     """Write the adapter of a peft model to `path`; returns the number of adapted weights."""
     import gguf
     import numpy as np
@@ -49,6 +54,8 @@ def export_gguf_adapter(model: Any, path: Path, alpha: float | None = None) -> i
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, alpha)
+    if base:
+        writer.add_string(BASE_KEY, base)
     for module, ab in sorted(pairs.items()):
         target = names.get_name(module + ".weight", try_suffixes=(".weight",))
         if target is None:
@@ -65,3 +72,21 @@ def export_gguf_adapter(model: Any, path: Path, alpha: float | None = None) -> i
     writer.write_tensors_to_file()
     writer.close()
     return len(pairs)
+
+
+def adapter_base(path: Path) -> str | None:
+    """The base model recorded in a GGUF adapter by export_gguf_adapter (None if absent)."""
+    try:
+        import gguf
+    except ImportError as exc:
+        raise MissingModelError("planner", str(path), "pip install gguf (or "
+                                "'modalswitch[train]') to read adapter metadata") from exc
+
+    try:
+        reader = gguf.GGUFReader(str(path))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"not a readable GGUF adapter: {path} ({exc})") from exc
+    field = reader.fields.get(BASE_KEY)
+    if field is None:
+        return None
+    return bytes(field.parts[field.data[0]]).decode("utf-8")

@@ -97,14 +97,15 @@ def tool_args_schema(registry: Registry, name: str,
 
 
 def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = None, *,
-                     wants: bool = False) -> dict[str, Any]:
+                     wants: bool = False, min_steps: int = 0) -> dict[str, Any]:
     """The schema of a whole plan over this registry.
 
     Given the modalities of the user's inputs, a media argument may only reference inputs
     of its own modality: a plan cannot OCR an audio file, whatever the model prefers.
     With `wants`, the plan starts with `"wants": MODALITY`, what the user wants back: a
     small model that names the goal first plans better, and the planner checks the plan
-    against it (`Plan` ignores the key).
+    against it (`Plan` ignores the key). `min_steps` 1 rules out the no-tool plan, for a
+    request a router is sure needs a tool.
     """
     step_variants = [
         {
@@ -125,7 +126,7 @@ def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = Non
         "properties": {
             **intent,
             "steps": {"type": "array", "items": {"anyOf": step_variants} if step_variants
-                      else {"type": "object"}, "maxItems": 8},
+                      else {"type": "object"}, "minItems": min_steps, "maxItems": 8},
             "outputs": {"type": "array", "items": {
                 "type": "string", "pattern": ref_pattern(output_fields(registry))},
                         "maxItems": 8},

@@ -147,8 +147,14 @@ class LLMPlanner:
     def __init__(self, llm: ChatModel, registry: Registry, *, max_repairs: int = 2,
                  use_examples: bool = True, max_tokens: int = 384,
                  system_template: str | None = None,
-                 example_cases: list[dict[str, Any]] | None = None) -> None:
+                 example_cases: list[dict[str, Any]] | None = None,
+                 writer: ChatModel | None = None, require_steps: bool = False) -> None:
         self.llm = llm
+        self.require_steps = require_steps
+        """Rule out the no-tool plan in decoding (set when a router is sure a tool is needed)."""
+        self.writer = writer or llm
+        """The model that answers in words and writes for text tools (the planning model
+        unless given: a plan-tuned model keeps plans, a general one keeps its prose)."""
         self.registry = registry
         self.max_repairs = max_repairs
         self.use_examples = use_examples
@@ -158,7 +164,7 @@ class LLMPlanner:
         self.example_cases = example_cases
         """A replacement for prompts/planner_examples.json (request, inputs, plan)."""
         self.name = f"llm:{llm.name}"
-        self._schemas: dict[tuple[Modality, ...], dict[str, Any]] = {}
+        self._schemas: dict[tuple[tuple[Modality, ...], bool], dict[str, Any]] = {}
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -167,9 +173,11 @@ class LLMPlanner:
 
     def schema_for(self, inputs: Sequence[InputSpec]) -> dict[str, Any]:
         """The schema decoding is constrained to for these inputs (cached per modalities)."""
-        key = tuple(spec.modality for spec in inputs)
+        modalities = tuple(spec.modality for spec in inputs)
+        key = (modalities, self.require_steps)
         if key not in self._schemas:
-            self._schemas[key] = plan_json_schema(self.registry, list(key), wants=True)
+            self._schemas[key] = plan_json_schema(self.registry, list(modalities), wants=True,
+                                                  min_steps=int(self.require_steps))
         return self._schemas[key]
 
     @cached_property
@@ -247,4 +255,4 @@ class LLMPlanner:
             {"role": "user", "content": request if not inputs
              else f"{request}\n\n({describe_inputs(inputs)})"},
         ]
-        return self.llm.chat(messages, max_tokens=512).text.strip()
+        return self.writer.chat(messages, max_tokens=512).text.strip()

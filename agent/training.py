@@ -1,7 +1,7 @@
 """`modalswitch train` (LoRA-tune a planner LLM) and `modalswitch train-router`.
 
-    modalswitch train [--base embedded:qwen2.5-coder-0.5b|HF_ID|DIR] [--steps 300] [--out runs/lora]
-                      [--data DIR] [--eval-limit 40] [--restart] [--no-eval]
+    modalswitch train [--base embedded:qwen2.5-coder-0.5b|HF_ID|DIR] [--steps 100] [--out runs/lora]
+                      [--data DIR] [--eval-limit 40] [--dtype auto] [--restart] [--no-eval]
     modalswitch train-router [--data DIR] [--out prompts/router_head.npz] [--epochs 400]
 
 `train` resumes from OUT/checkpoint/ unless --restart; it writes OUT/adapter/ (peft),
@@ -15,6 +15,7 @@ import argparse
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,10 @@ def add_train_commands(subparsers: Any) -> None:
     p.add_argument("--rank", type=int, default=d.rank)
     p.add_argument("--alpha", type=int, default=d.alpha)
     p.add_argument("--max-len", type=int, default=d.max_len)
+    p.add_argument("--full-catalog-share", type=float, default=d.full_catalog_share,
+                   help="share of examples offering all tools (the rest: a narrowed catalog)")
+    p.add_argument("--dtype", default=d.dtype, choices=["auto", "float32", "bfloat16"],
+                   help="base weights (auto: bfloat16 where the hardware has it)")
     p.add_argument("--save-every", type=int, default=d.save_every)
     p.add_argument("--train-limit", type=int, default=None)
     p.add_argument("--eval-limit", type=int, default=d.eval_limit,
@@ -75,6 +80,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = LoraConfig(base=args.base, data=str(data), out=args.out, steps=args.steps,
                         batch_size=args.batch_size, grad_accum=args.grad_accum, lr=args.lr,
                         rank=args.rank, alpha=args.alpha, max_len=args.max_len,
+                        full_catalog_share=args.full_catalog_share, dtype=args.dtype,
                         save_every=args.save_every, eval_limit=args.eval_limit, seed=args.seed,
                         train_limit=args.train_limit)
     out = Path(config.out)
@@ -86,15 +92,22 @@ def cmd_train(args: argparse.Namespace) -> int:
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
     with Progress(*columns, console=_ERR, transient=False) as progress:
         task = progress.add_task("train", total=config.steps, loss="-")
-        summary = train_lora(config, registry, train,
-                             on_step=lambda s, loss: progress.update(task, completed=s,
-                                                                     loss=f"{loss:.3f}"),
+        started = time.perf_counter()
+
+        def on_step(step: int, loss: float) -> None:
+            progress.update(task, completed=step, loss=f"{loss:.3f}")
+            if not _ERR.is_terminal and (step % 5 == 0 or step == config.steps):
+                # no live bar in a log file: a line every few steps instead
+                _ERR.print(f"step {step}/{config.steps} loss {loss:.3f} "
+                           f"({time.perf_counter() - started:.0f}s)")
+
+        summary = train_lora(config, registry, train, on_step=on_step,
                              log=lambda m: _ERR.print(m))
     model, tokenizer = summary.pop("model"), summary.pop("tokenizer")
     if not args.no_gguf:
         from .lora_export import export_gguf_adapter
 
-        n = export_gguf_adapter(model, out / "adapter.gguf")
+        n = export_gguf_adapter(model, out / "adapter.gguf", base=config.base)
         summary["gguf"] = str(out / "adapter.gguf")
         _ERR.print(f"wrote {out / 'adapter.gguf'} ({n} adapted weights)")
     if not args.no_eval:

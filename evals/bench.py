@@ -2,6 +2,7 @@
 
     python -m modalswitch.evals.bench            # everything (the planner part takes minutes)
     python -m modalswitch.evals.bench --no-llm   # executor only
+    python -m modalswitch.evals.bench --configs base,tuned-routed   # planner configurations
 
 Prints numbers and ratios; nothing here passes or fails.
 """
@@ -29,6 +30,9 @@ PLANNER_REQUESTS = [
     ("read the sign in this photo out loud", [InputSpec("sign.png", Modality.IMAGE)]),
     ("What is the capital of France?", []),
     ("describe this picture", [InputSpec("holiday.jpg", Modality.IMAGE)]),
+    ("what kind of bird is this?", [InputSpec("bird.jpg", Modality.IMAGE)]),
+    ("Write a haiku about autumn.", []),
+    ("let me hear what this note says", [InputSpec("note.png", Modality.IMAGE)]),
 ]
 
 
@@ -71,32 +75,74 @@ def parallelism(seconds: float, home: Path) -> None:
 
 
 def planner_speed() -> None:
-    """Load, first and warm plan latency and tokens of the embedded planner."""
-    from ..agent.embedded import embedded_planner
+    """Load, first and warm plan latency, tokens and token rates of the embedded planner."""
+    from ..agent.embedded import embedded_chat
+    from ..agent.planner import LLMPlanner
     from ..tools.catalog import default_registry
 
     start = time.perf_counter()
-    planner = embedded_planner(default_registry())
-    setup_s = time.perf_counter() - start
-    tracer = Tracer()
-    timings = []
-    for request, inputs in PLANNER_REQUESTS:
+    chat = embedded_chat()  # joins and verifies the packaged GGUF parts on first use
+    assemble_s = time.perf_counter() - start
+    chat._model()
+    planner = LLMPlanner(chat, default_registry())
+    print(f"planner: {planner.name}, {chat.n_threads} threads, GGUF ready in {assemble_s:.2f} s, "
+          f"model load {chat.load_s or 0:.2f} s")
+    start = time.perf_counter()
+    chat.grammar(planner.schema_for(PLANNER_REQUESTS[0][1]))
+    print(f"planner: plan grammar built and parsed in {time.perf_counter() - start:.2f} s "
+          f"({len(planner.registry)} tools; once per input-modality signature)")
+
+    def timed(request: str, inputs: list[InputSpec]) -> tuple[float, list[PlanAttempt]]:
+        tracer = Tracer()
         t0 = time.perf_counter()
         planner.plan(request, inputs, tracer)
-        timings.append(time.perf_counter() - t0)
-    load_s = getattr(planner.llm, "load_s", None)
-    attempts = [e for e in tracer.events if isinstance(e, PlanAttempt)]
-    prompt = [a.prompt_tokens for a in attempts]
-    completion = [a.completion_tokens for a in attempts]
-    decode_s = sum(a.duration_s for a in attempts)
-    print(f"planner: {planner.name}, setup {setup_s:.2f} s, model load {load_s or 0:.2f} s "
-          "(on the first plan)")
-    print(f"planner: first plan {timings[0]:.2f} s, warm plans median "
-          f"{statistics.median(timings[1:]):.2f} s over {len(timings) - 1}")
-    print(f"planner: per attempt {statistics.mean(prompt):.0f} prompt + "
-          f"{statistics.mean(completion):.0f} completion tokens, {len(attempts)} attempts for "
-          f"{len(timings)} plans, {sum(completion) / decode_s:.1f} completion tokens per second of "
-          "planning (prompt reading included)")
+        return (time.perf_counter() - t0,
+                [e for e in tracer.events if isinstance(e, PlanAttempt)])
+
+    first_s, first = timed(*PLANNER_REQUESTS[0])
+    prompt0 = first[0].prompt_tokens
+    print(f"planner: first plan {first_s:.2f} s for a {prompt0}-token prompt "
+          f"(~{prompt0 / first_s:.0f} prompt tokens/s including decoding)")
+    warm = [timed(r, i) for r, i in PLANNER_REQUESTS[1:]]
+    warm_s = [t for t, _ in warm]
+    attempts = first + [a for _, atts in warm for a in atts]
+    completion = [a.completion_tokens for _, atts in warm for a in atts]
+    print(f"planner: warm plans median {statistics.median(warm_s):.2f} s "
+          f"(min {min(warm_s):.2f}, max {max(warm_s):.2f}) over {len(warm_s)} requests, "
+          f"{len(attempts)} LLM calls in all")
+    print(f"planner: per plan {statistics.mean(a.prompt_tokens for a in attempts):.0f} prompt "
+          f"+ {statistics.mean(a.completion_tokens for a in attempts):.1f} completion tokens; "
+          f"warm decoding {sum(completion) / sum(warm_s):.1f} completion tokens/s "
+          "(the shared prompt prefix is reused)")
+    t0 = time.perf_counter()
+    answer = planner.answer("What is the capital of France?", [])
+    answer_s = time.perf_counter() - t0
+    after_s, _ = timed(*PLANNER_REQUESTS[0])
+    print(f"planner: plain answer {answer_s:.2f} s ({answer[:40]!r}), then a plan "
+          f"{after_s:.2f} s (its prompt prefix comes back from the pinned KV state)")
+
+
+def configs_speed(configs: list[str]) -> None:
+    """Plan latency of embedded planner configurations on the same requests, as ratios."""
+    from ..agent.embedded import embedded_planner
+    from ..tools.catalog import default_registry
+
+    medians: dict[str, float] = {}
+    for config in configs:
+        planner = embedded_planner(default_registry(), config)
+        start = time.perf_counter()
+        planner.plan(*PLANNER_REQUESTS[0])  # loads the model(s), builds the grammar
+        first_s = time.perf_counter() - start
+        times = []
+        for request, inputs in PLANNER_REQUESTS:
+            t0 = time.perf_counter()
+            planner.plan(request, inputs)
+            times.append(time.perf_counter() - t0)
+        medians[config] = statistics.median(times)
+        ratio = medians[config] / medians[configs[0]]
+        print(f"config {config}: first plan {first_s:.2f} s (loading included), then median "
+              f"{medians[config]:.2f} s, max {max(times):.2f} s over {len(times)} requests "
+              f"-> {ratio:.2f}x the {configs[0]} median")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,12 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-llm", action="store_true", help="skip the planner benchmark")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--sleep", type=float, default=1.0)
+    parser.add_argument("--configs", default="base,routed,tuned,tuned-routed",
+                        help="embedded planner configurations to compare ('' to skip)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         executor_overhead(args.steps, Path(tmp))
         parallelism(args.sleep, Path(tmp))
     if not args.no_llm:
         planner_speed()
+        if args.configs:
+            configs_speed([c for c in args.configs.split(",") if c])
     return 0
 
 

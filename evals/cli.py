@@ -1,7 +1,8 @@
 """The `modalswitch eval` commands, registered on the main parser by `add_eval_commands`.
 
-    modalswitch eval DATASET [--planner embedded|oracle|none] [--limit N] [--seed S]
-                             [--execute] [--format native|taskbench] [--out DIR] [--json]
+    modalswitch eval DATASET [--planner embedded|routed|tuned|tuned-routed|oracle|none]
+                             [--limit N] [--seed S] [--execute] [--format native|taskbench]
+                             [--out DIR] [--json]
     modalswitch eval compare A B [--json]
     modalswitch eval report DIR [--out FILE]
     modalswitch eval leaderboard TASKBENCH_DIR [--planners oracle,none,embedded] [--limit N]

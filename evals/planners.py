@@ -22,7 +22,7 @@ from ..tools.modality import Modality
 from ..tools.registry import Registry
 from .datasets import Case, Dataset
 
-PLANNERS = ("embedded", "routed", "oracle", "none")
+PLANNERS = ("embedded", "routed", "tuned", "tuned-routed", "oracle", "none")
 
 
 class EvalPlanner(Protocol):
@@ -138,9 +138,9 @@ def make_planner(name: str, dataset: Dataset, registry: Registry | None = None) 
             return PlannerAdapter(CatalogLLMPlanner(llm, registry, taskbench_demos(),
                                                     max_tokens=512), name="embedded")
         return PlannerAdapter(LLMPlanner(llm, registry), name="embedded")
-    if name == "routed":  # the switching router in front of the embedded planner
-        from ..agent.routed import routed_embedded_planner
+    if name in ("routed", "tuned", "tuned-routed"):  # agent/embedded.py configurations
+        from ..agent.embedded import embedded_planner
 
-        return PlannerAdapter(routed_embedded_planner(registry or dataset_registry(dataset)),
-                              name="routed")
+        return PlannerAdapter(embedded_planner(registry or dataset_registry(dataset), name),
+                              name=name)
     raise UserError(f"unknown planner {name!r} (choose from {', '.join(PLANNERS)})")

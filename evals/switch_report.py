@@ -1,7 +1,8 @@
-"""The switching report: router scores, and base vs routed (vs tuned) planners on dev/test.
+"""The switching report: router scores, and the embedded planner configurations on dev/test.
 
     python -m modalswitch.evals.switch_report [--limit 24] [--splits dev,test]
-        [--planners base,routed] [--adapter OUT/adapter.gguf] [--out runs/switching]
+        [--planners base,routed,tuned,tuned-routed,base-0.5b] [--adapter OUT/adapter.gguf]
+        [--out runs/switching]
         [--doc docs/switching.md]
 
 Planner runs use evals.runner on a seeded sample of `--limit` cases of each split (the
@@ -26,6 +27,8 @@ from .runner import run_eval
 
 DATA = Path(__file__).parent / "data" / "switch"
 BEGIN, END = "<!-- REPORT:BEGIN -->", "<!-- REPORT:END -->"
+ROW_ORDER = {name: i for i, name in enumerate(
+    ["base", "routed", "tuned", "tuned-routed", "base-0.5b"])}  # others (ablations) after
 COLUMNS = [("modality_accuracy", "output modality acc"), ("no_tool_accuracy", "no-tool acc"),
            ("node_f1", "tool F1"), ("edge_f1", "edge F1"), ("arg_value_f1", "arg value F1"),
            ("validity", "valid"), ("plan_latency_p50_s", "plan p50 s"),
@@ -61,29 +64,20 @@ def router_report(splits: Sequence[str]) -> dict[str, Any]:
 
 
 def make(name: str, adapter: str | None) -> Any:
-    """An eval planner: base (embedded LLM), routed, tuned or tuned+routed (GGUF adapter)."""
-    from ..agent.embedded import embedded_chat
-    from ..agent.llama_cpp_llm import LlamaCppChat
-    from ..agent.planner import LLMPlanner
-    from ..agent.routed import RoutedPlanner
+    """An eval planner: one of the embedded configurations (agent/embedded.py), or
+    `base-0.5b`, the tuned model's base without the adapter (few-shot prompted as `base`)."""
+    from ..agent.embedded import embedded_planner
     from ..tools.catalog import default_registry
 
     registry = default_registry()
-    if name in ("base", "routed"):
-        llm = embedded_chat()
-        kwargs: dict[str, Any] = {}
-    else:
-        if adapter is None:
-            raise SystemExit(f"--adapter is needed for the {name} planner")
-        base = embedded_chat()
-        llm = LlamaCppChat(base.model_path, lora_path=adapter, name="tuned")
-        kwargs = {"use_examples": False}
+    if name == "base-0.5b":
+        from ..agent.llama_cpp_llm import LlamaCppChat
+        from ..agent.planner import LLMPlanner
+        from ..tools.weights import QWEN_CODER_0_5B, assemble
 
-    def planner(reg: Any) -> LLMPlanner:
-        return LLMPlanner(llm, reg, **kwargs)
-
-    inner = (RoutedPlanner(planner, registry) if name.endswith("routed") else planner(registry))
-    return PlannerAdapter(inner, name=name)
+        chat = LlamaCppChat(assemble(QWEN_CODER_0_5B), name=QWEN_CODER_0_5B.name)
+        return PlannerAdapter(LLMPlanner(chat, registry), name=name)
+    return PlannerAdapter(embedded_planner(registry, name, adapter), name=name)
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -91,7 +85,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = ["| split | planner | n | " + " | ".join(c for _, c in COLUMNS) + " |",
              "|---|---|---|" + "---|" * len(COLUMNS)]
     for split, runs in report.get("planners", {}).items():
-        for name, m in runs.items():
+        for name, m in sorted(runs.items(), key=lambda kv: ROW_ORDER.get(kv[0], 99)):
             cells = [f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k, "-"))
                      for k, _ in COLUMNS]
             lines.append(f"| {split} | {name} | {m['n']} | " + " | ".join(cells) + " |")
@@ -133,17 +127,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("runs/switching"))
     p.add_argument("--doc", type=Path, default=Path("docs/switching.md"))
     p.add_argument("--no-router", action="store_true")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the (split, planner) rows already in OUT/report.json")
     args = p.parse_args(argv)
     splits = [s for s in args.splits.split(",") if s]
     report: dict[str, Any] = {"splits": splits, "limit": args.limit, "planners": {}}
-    if not args.no_router:
+    previous = args.out / "report.json"
+    if args.resume and previous.exists():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        if old.get("limit") != args.limit:
+            raise SystemExit(f"{previous} has --limit {old.get('limit')}, not {args.limit}")
+        report["planners"] = old.get("planners", {})
+        report["router"] = old.get("router")
+    if not args.no_router and not report.get("router"):
         report["router"] = router_report(splits)
         print(json.dumps(report["router"]), file=sys.stderr)
     names = [n for n in args.planners.split(",") if n]
     for split in splits:
         dataset = load_native(DATA / f"{split}.jsonl")
-        report["planners"][split] = {}
+        report["planners"].setdefault(split, {})
         for name in names:
+            if name in report["planners"][split]:
+                continue  # kept from the previous run (--resume)
             metrics = run_eval(dataset, make(name, args.adapter), args.out / f"{split}-{name}",
                                limit=args.limit, seed=0, workers=1)
             report["planners"][split][name] = {k: metrics.get(k) for k in

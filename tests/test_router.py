@@ -113,6 +113,23 @@ def test_routed_planner_narrows_tools_and_falls_back(registry: Registry) -> None
     assert set(narrowed) - {"fake_draw"} == set(registry.names) - set(TOOLS)
 
 
+
+@pytest.mark.parametrize(("p_tool", "required"), [(0.9, True), (0.6, False)])
+def test_a_sure_route_rules_out_the_empty_plan(registry: Registry, p_tool: float,
+                                               required: bool) -> None:
+    from modalswitch.agent.fakes import ScriptedChat
+    from modalswitch.agent.planner import LLMPlanner
+
+    draw = {"wants": "image", "steps": [{"id": "s1", "tool": "fake_draw",
+                                         "args": {"text": "a cat"}}], "outputs": ["@s1.image"]}
+    chat = ScriptedChat([draw])
+    routed = RoutedPlanner(lambda reg: LLMPlanner(chat, reg, use_examples=False), registry,
+                           _FixedRouter(_head(p_tool, {"fake_draw": 0.9})))
+    assert [s.tool for s in routed.plan("speak: a cat", []).steps] == ["fake_draw"]
+    steps_schema = chat.calls[0]["json_schema"]["properties"]["steps"]
+    assert steps_schema["minItems"] == (1 if required else 0)
+
+
 @pytest.mark.real
 def test_shipped_router_separates_tool_and_text_requests() -> None:
     pytest.importorskip("sentence_transformers")
@@ -127,3 +144,13 @@ def test_shipped_router_separates_tool_and_text_requests() -> None:
     speak = router.route("read the sign out loud", [InputSpec("sign.png", Modality.IMAGE)],
                          names)
     assert speak.needs_tool and {"read_text", "text_to_speech"} <= set(speak.tools)
+
+
+def test_embedded_configurations_are_named_and_checked() -> None:
+    from modalswitch.agent.embedded import CONFIGS, DEFAULT_CONFIG, embedded_planner
+    from modalswitch.errors import UserError
+    from modalswitch.tools.catalog import default_registry
+
+    assert DEFAULT_CONFIG in CONFIGS
+    with pytest.raises(UserError, match="choose from base, routed, tuned, tuned-routed"):
+        embedded_planner(default_registry(), "fastest")

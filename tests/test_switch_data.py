@@ -100,3 +100,25 @@ def test_shipped_splits_match_the_current_registry() -> None:
         check_gold_tools(data, registry)
         used = {s.tool for c in data.cases for s in c.gold.steps}
         assert used == set(registry.names), "re-run python -m modalswitch.evals.switch_data"
+
+
+def test_switch_report_resumes_and_writes_the_doc_table(tmp_path: Path) -> None:
+    """Rows already in OUT/report.json are kept (no planner is built) and land in the doc."""
+    from modalswitch.evals.switch_report import BEGIN, END, main
+
+    out, doc = tmp_path / "out", tmp_path / "switching.md"
+    row = {"n": 24, "modality_accuracy": 0.75, "no_tool_accuracy": 1.0, "node_f1": 0.5,
+           "edge_f1": 0.25, "arg_value_f1": 0.5, "validity": 1.0, "plan_latency_p50_s": 1.5,
+           "plan_latency_p95_s": 3.0}
+    out.mkdir()
+    (out / "report.json").write_text(json.dumps(
+        {"splits": ["dev"], "limit": 24, "planners": {"dev": {"tuned-routed": row}}}))
+    doc.write_text(f"# Switching\n\n{BEGIN}\nold table\n{END}\n\nmore text\n")
+    args = ["--resume", "--no-router", "--splits", "dev", "--planners", "tuned-routed",
+            "--limit", "24", "--out", str(out), "--doc", str(doc)]
+    assert main(args) == 0
+    text = doc.read_text()
+    assert "old table" not in text and text.endswith("more text\n")
+    assert "| dev | tuned-routed | 24 | 0.750 | 1.000 | 0.500 | 0.250 |" in text
+    with pytest.raises(SystemExit, match="--limit 24, not 40"):
+        main([*args[:-6], "--limit", "40", "--out", str(out), "--doc", str(doc)])

@@ -65,6 +65,7 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
     assert main([*common, "--steps", "3", "--eval-limit", "2"]) == 0
     second = json.loads((out / "train.json").read_text())
     assert second["steps"] == 3 and second["losses"][:2] == first["losses"]
+    assert second["train_seconds"] > first["train_seconds"] > 0  # time adds up over resumes
     metrics = json.loads((out / "dev-eval" / "metrics.json").read_text())
     assert metrics["n"] == 2 and 0.0 <= metrics["validity"] <= 1.0
 
@@ -78,3 +79,62 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
     # GGUF lists dims fastest-first: lora_a is (rank x 64), k's lora_b is (32 x rank)
     assert shapes["blk.0.attn_q.weight.lora_a"] == [64, 8]
     assert shapes["blk.0.attn_k.weight.lora_b"] == [8, 32]
+
+    # the adapter names its base, so a planner can find the model to apply it to
+    from modalswitch.agent.embedded import tuned_chat
+    from modalswitch.agent.lora_export import adapter_base
+    from modalswitch.errors import UserError
+
+    assert adapter_base(out / "adapter.gguf") == str(model_dir)
+    with pytest.raises(UserError, match="not packaged"):
+        tuned_chat(out / "adapter.gguf")
+
+
+def test_examples_offer_narrowed_catalogs_with_the_gold_tools() -> None:
+    import random
+
+    from modalswitch.agent.lora import offered_tools
+    from modalswitch.tools.catalog import default_registry
+
+    registry = default_registry()
+    gold = ["read_text", "text_to_speech"]
+    sizes = set()
+    for seed in range(30):
+        names = offered_tools(gold, registry, random.Random(seed), full_share=0.0)
+        assert set(gold) <= set(names) and 4 <= len(names) <= 7
+        assert names == [n for n in registry.names if n in names]  # registry order
+        sizes.add(len(names))
+    assert len(sizes) > 1
+    assert offered_tools(gold, registry, random.Random(0), full_share=1.0) == registry.names
+    shares = [len(offered_tools([], registry, random.Random(s), 0.2)) == len(registry)
+              for s in range(400)]
+    assert 0.12 < sum(shares) / len(shares) < 0.28
+
+
+def test_training_target_is_the_plan_as_decoding_writes_it(tiny_setup: tuple[Path, Path]) -> None:
+    from transformers import AutoTokenizer
+
+    from modalswitch.agent.lora import encode_case, planner_prompt
+    from modalswitch.evals.datasets import load_native
+    from modalswitch.tools.catalog import default_registry
+
+    model_dir, data = tiny_setup
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    cases = load_native(data / "train.jsonl").cases
+    case = next(c for c in cases if [s.tool for s in c.gold.steps] == ["text_to_speech"])
+    ids, labels = encode_case(tokenizer, planner_prompt(default_registry()), case, 4096)
+    learned = tokenizer.decode([i for i, lab in zip(ids, labels, strict=True) if lab != -100])
+    assert learned.startswith('{"wants":"audio","steps":[{"id":"s1","tool":"text_to_speech"')
+    assert learned.endswith("<|im_end|>")
+    assert tokenizer.decode(ids).count("text_to_speech(") == 1  # the catalog is in the prompt
+
+
+def test_missing_adapter_and_bad_dtype_are_clear_errors(tmp_path: Path) -> None:
+    from modalswitch.agent.embedded import tuned_chat
+    from modalswitch.agent.lora import torch_dtype
+    from modalswitch.errors import MissingModelError, UserError
+
+    with pytest.raises(MissingModelError, match="adapter"):
+        tuned_chat(tmp_path / "nope.gguf")
+    with pytest.raises(UserError, match="float32, bfloat16 or auto"):
+        torch_dtype("float8")

@@ -55,3 +55,23 @@ def test_attach_reaches_every_llm_tool_in_the_catalog() -> None:
     assert names == {"answer_image_question", "summarize_video", "summarize_text",
                      "translate_text", "rewrite_prompt"}
     assert all(registry.get(n).chat_model is chat for n in names)
+
+
+def test_agent_lends_the_writer_not_the_plan_model(tmp_path: Path) -> None:
+    """A plan-tuned planner keeps its model for plans; words come from its writer."""
+    from modalswitch.agent.agent import Agent
+    from modalswitch.agent.planner import LLMPlanner
+
+    plan = {"wants": "text", "steps": [{"id": "s1", "tool": "summarize_text",
+                                        "args": {"text": "Monarchs fly far."}}],
+            "outputs": ["@s1.text"]}
+    planning = ScriptedChat([plan, {"wants": "text", "steps": [], "outputs": []}])
+    writer = ScriptedChat(["Monarchs migrate.", "Paris."])
+    registry = Registry([SummarizeText()])
+    agent = Agent(LLMPlanner(planning, registry, writer=writer, use_examples=False), registry,
+                  home=tmp_path)
+    response = agent.run("summarize: Monarchs fly far.")
+    assert response.ok and response.text == "Monarchs migrate."
+    assert agent.run("What is the capital of France?").text == "Paris."
+    assert len(planning.calls) == 2 and len(writer.calls) == 2
+    assert all(call["json_schema"] is None for call in writer.calls)  # prose, not plans

@@ -116,14 +116,23 @@ class SpeechToText(Tool[SpeechToTextInput, SpeechToTextOutput]):
 
     def run(self, args: SpeechToTextInput, ctx: ToolContext) -> SpeechToTextOutput:
         """Transcribe the audio, reporting progress segment by segment."""
-        model = self._load(ctx)
         assert args.audio.path is not None
-        language = (args.language or "").strip().lower() or None
-        if language and not model.model.is_multilingual and language != "en":
-            raise ToolError(f"{self.checkpoint} understands English only, not {language!r}; "
+        segments, language = self.decode(args.audio.path, args.language, "transcribe", ctx)
+        text = " ".join(s.text for s in segments if s.text)
+        return SpeechToTextOutput(text=text, language=language, segments=segments)
+
+    def decode(self, path: Path, language: str | None, task: str,
+               ctx: ToolContext) -> tuple[list[Segment], str]:
+        """(segments, spoken language) of a recording; task "translate" writes English."""
+        model = self._load(ctx)
+        language = (language or "").strip().lower() or None
+        if not model.model.is_multilingual and (language not in (None, "en")
+                                                or task == "translate"):
+            wanted = f"not {language!r}" if language not in (None, "en") else "cannot translate"
+            raise ToolError(f"{self.checkpoint} understands English only, {wanted}; "
                             "use a multilingual model such as model='base'")
         try:
-            pieces, info = model.transcribe(str(args.audio.path), language=language,
+            pieces, info = model.transcribe(str(path), language=language, task=task,
                                             beam_size=self.beam_size)
             segments = []
             for piece in pieces:  # a lazy generator: decoding happens while we iterate
@@ -136,9 +145,8 @@ class SpeechToText(Tool[SpeechToTextInput, SpeechToTextOutput]):
         except ToolError:
             raise
         except Exception as exc:  # PyAV or CTranslate2 on unreadable audio
-            raise ToolError(f"could not transcribe {args.audio.path.name}: {exc}") from exc
-        text = " ".join(s.text for s in segments if s.text)
-        return SpeechToTextOutput(text=text, language=info.language, segments=segments)
+            raise ToolError(f"could not transcribe {path.name}: {exc}") from exc
+        return segments, str(info.language)
 
 
 def _size_of(path: str) -> int:

