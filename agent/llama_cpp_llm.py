@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingModelError, ModalswitchError
+from ..tools.devices import cpu_has
 from .llm import Completion, Message
 
 _PARAMS_LOCK = threading.Lock()  # patching llama.cpp's default model params is process-wide
@@ -48,14 +49,6 @@ _PARAMS_LOCK = threading.Lock()  # patching llama.cpp's default model params is 
 
 class GrammarError(ModalswitchError):
     """A JSON schema whose grammar llama.cpp cannot use."""
-
-
-def cpu_has_amx() -> bool:
-    """True on CPUs with AMX tiles, where llama.cpp's AMX weight buffers crash."""
-    try:
-        return "amx_int8" in Path("/proc/cpuinfo").read_text(errors="replace")
-    except OSError:
-        return False
 
 
 def usable_cores() -> int:
@@ -115,7 +108,9 @@ class LlamaCppChat:
         self.seed = seed
         self.lora_path = lora_path
         self.name = name or self.model_path.stem
-        self.extra_buffers = (not cpu_has_amx()) if extra_buffers is None else extra_buffers
+        # llama.cpp's AMX weight buffers crash on CPUs with AMX tiles
+        self.extra_buffers = ((not cpu_has("amx_int8")) if extra_buffers is None
+                              else extra_buffers)
         self._llm: Any = None
         self._formatter: Any = None
         self._grammars: dict[str, tuple[str, Any]] = {}

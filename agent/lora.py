@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..tools.devices import cpu_has
 from ..tools.registry import Registry
 from ..tools.weights import EMBEDDED_LLMS, assemble
 from .hf_chat import HFChat, end_of_turn, render_chat
@@ -75,21 +76,12 @@ def torch_dtype(name: str) -> Any:
     if name == "auto":
         if torch.cuda.is_available():
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
-        fast = torch.backends.mkldnn.is_available() and _cpu_has_bf16()
+        fast = torch.backends.mkldnn.is_available() and cpu_has("avx512_bf16", "amx_bf16")
         return torch.bfloat16 if fast else torch.float32
     try:
         return {"float32": torch.float32, "bfloat16": torch.bfloat16}[name]
     except KeyError:
         raise UserError(f"dtype must be float32, bfloat16 or auto, not {name!r}") from None
-
-
-def _cpu_has_bf16() -> bool:
-    """Whether the CPU has bfloat16 dot products (avx512_bf16 or AMX)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
@@ -132,11 +124,8 @@ def encode_case(tokenizer: Any, planner: LLMPlanner, case: Any,
     """(input_ids, labels) of one case; only the plan tokens are learned. The target is
     the plan as constrained decoding writes it ("wants" first, compact JSON)."""
     prompt = render_chat(tokenizer, planner.messages(case.request, case.inputs))
-    turn = planner.example_turns({"request": case.request,
-                                  "inputs": [(s.name, s.modality.value) for s in case.inputs],
-                                  "plan": json.loads(case.gold.to_json())})[1]
-    target = json.dumps(json.loads(turn["content"]), separators=(",", ":")) \
-        + end_of_turn(tokenizer)
+    plan = planner.as_decoded(case.gold.model_dump(mode="json", exclude_none=True), case.inputs)
+    target = json.dumps(plan, separators=(",", ":")) + end_of_turn(tokenizer)
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     t_ids = tokenizer(target, add_special_tokens=False)["input_ids"]
     ids = (p_ids + t_ids)[-max_len:]

@@ -201,13 +201,18 @@ class LLMPlanner:
         """One example (request, inputs, plan) as a user and an assistant turn; a plan
         without "wants" gets it from its outputs, as decoding always writes it first."""
         specs = [InputSpec(n, Modality(m)) for n, m in example["inputs"]]
-        plan = dict(example["plan"])
-        if WANTS_KEY not in plan:
-            mods = output_modalities(Plan.parse(plan), self.registry, specs)
-            media = [m for m in mods if m != Modality.TEXT.value]
-            plan = {WANTS_KEY: media[0] if media else Modality.TEXT.value, **plan}
         return [{"role": "user", "content": self.user_message(example["request"], specs)},
-                {"role": "assistant", "content": json.dumps(plan)}]
+                {"role": "assistant",
+                 "content": json.dumps(self.as_decoded(example["plan"], specs))}]
+
+    def as_decoded(self, plan: dict[str, Any], inputs: Sequence[InputSpec]) -> dict[str, Any]:
+        """A plan in the shape decoding writes it: "wants" first (from the plan's outputs
+        when it has none)."""
+        if WANTS_KEY in plan:
+            return dict(plan)
+        mods = output_modalities(Plan.parse(plan), self.registry, inputs)
+        media = [m for m in mods if m != Modality.TEXT.value]
+        return {WANTS_KEY: media[0] if media else Modality.TEXT.value, **plan}
 
     @staticmethod
     def user_message(request: str, inputs: Sequence[InputSpec]) -> str:

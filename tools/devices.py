@@ -8,8 +8,10 @@ or missing, so a CPU always runs float32.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
@@ -51,6 +53,21 @@ def _setting(env: str, runtime: dict[str, Any], key: str) -> Any:
     if value not in (None, ""):
         return value
     return runtime.get(key)
+
+
+@functools.cache
+def _cpu_flags() -> frozenset[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()  # not Linux: no flags known
+    return frozenset(word for line in text.splitlines() if line.startswith("flags")
+                     for word in line.split(":", 1)[-1].split())
+
+
+def cpu_has(*flags: str) -> bool:
+    """Whether the CPU reports any of these /proc/cpuinfo flags (False where unknown)."""
+    return any(flag in _cpu_flags() for flag in flags)
 
 
 def _auto_device() -> str:

@@ -71,7 +71,7 @@ class WhisperTranscribe(ModelTool[WhisperIn, WhisperOut]):
         try:
             model = self.load(ctx, "whisper", load_whisper)
         except MissingModelError as missing:
-            if self.checkpoint != "base":  # a size the user chose: no silent substitute
+            if self.checkpoint != self.slot_spec.default:  # chosen by the user: no substitute
                 raise
             return self.packaged_base(args, ctx, missing)
         audio = read_16k_mono(args.audio.path)
