@@ -29,9 +29,7 @@ $(VENV)/.installed: pyproject.toml
 setup: system-deps $(VENV)/.installed
 
 demo: setup
-	$(PY) -m modalswitch.evals.demo_media $(DEMO_DIR)/inputs
-	$(VENV)/bin/modalswitch run "read the sign in this photo out loud" \
-	  --input $(DEMO_DIR)/inputs/sign.png --out $(DEMO_DIR)/sign
+	$(VENV)/bin/modalswitch demo --out $(DEMO_DIR)
 
 test: setup
 	$(PY) -m pytest -q
@@ -42,11 +40,11 @@ lint: setup
 typecheck: setup
 	rm -rf .typecheck/modalswitch && mkdir -p .typecheck/modalswitch
 	for f in modalswitch/*; do ln -s "$$(pwd)/$$f" .typecheck/modalswitch/; done
-	for d in agent tools evals prompts; do ln -s "$$(pwd)/$$d" .typecheck/modalswitch/$$d; done
+	for d in agent tools evals training prompts; do ln -s "$$(pwd)/$$d" .typecheck/modalswitch/$$d; done
 	cd .typecheck && ../$(VENV)/bin/mypy --config-file ../pyproject.toml modalswitch
 
 bench: setup
-	$(PY) -m modalswitch.evals.bench
+	$(VENV)/bin/modalswitch bench
 
 clean:
 	rm -rf $(VENV) .typecheck runs

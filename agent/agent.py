@@ -5,31 +5,28 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from ..errors import EmptyRequestError, ModalswitchError
-from ..tools.artifacts import Artifact, ArtifactStore
-from ..tools.media import Limits
-from ..tools.model_cache import ModelCache
-from ..tools.registry import Registry
-from .cache import StepCache
-from .executor import ExecutionPolicy, Executor
-from .plan import Plan
-from .planner import Planner
-from .response import Response, compose_response
-from .trace import ErrorEvent, PlanReady, ResponseEvent, RunEnd, RunStart, Tracer
-from .validate import InputSpec, bind_input_names, output_modalities, validate_plan
+from modalswitch import settings
+from modalswitch.agent.execution.cache import StepCache
+from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
+from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
+from modalswitch.agent.plan.model import Plan
+from modalswitch.agent.plan.validate import output_modalities, validate_plan
+from modalswitch.agent.planners.base import Planner
+from modalswitch.agent.response import Response, compose_response
+from modalswitch.agent.trace.events import ErrorEvent, PlanReady, ResponseEvent, RunEnd, RunStart
+from modalswitch.agent.trace.tracer import Listener, Tracer
+from modalswitch.errors import EmptyRequestError, ModalswitchError
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore
+from modalswitch.tools.runtime.media import Limits
+from modalswitch.tools.runtime.model_cache import ModelCache
 
 InputPath = str | os.PathLike[str]
-
-
-def default_home() -> Path:
-    """Where the store, step cache, assembled models and runs live ($MODALSWITCH_HOME)."""
-    env = os.environ.get("MODALSWITCH_HOME")
-    return Path(env) if env else Path.home() / ".cache" / "modalswitch"
 
 
 class Agent:
@@ -39,12 +36,12 @@ class Agent:
                  home: Path | None = None, policy: ExecutionPolicy | None = None,
                  models: ModelCache | None = None, limits: Limits | None = None) -> None:
         if registry is None:
-            from ..tools.catalog import default_registry
+            from modalswitch.tools.catalog import default_registry
 
             registry = default_registry()
         self.registry = registry
         self._planner = planner
-        self.home = Path(home) if home else default_home()
+        self.home = Path(home) if home else settings.home()
         self.store = ArtifactStore(self.home / "store", limits)
         self.models = models or ModelCache()
         self.executor = Executor(registry, self.store, self.models,
@@ -54,7 +51,7 @@ class Agent:
     def planner(self) -> Planner:
         """The planner; the embedded offline LLM planner unless one was given."""
         if self._planner is None:
-            from .embedded import embedded_planner
+            from modalswitch.agent.planners.presets import embedded_planner
 
             self._planner = embedded_planner(self.registry)
         return self._planner
@@ -72,7 +69,7 @@ class Agent:
 
     def run(self, request: str, inputs: Sequence[InputPath] = (), *,
             out_dir: InputPath | None = None, plan: Plan | None = None,
-            on_event: Callable[[Any], None] | None = None) -> Response:
+            on_event: Listener | None = None) -> Response:
         """Plan (unless a plan is given), execute, and write response.json and trace.jsonl."""
         _check_request(request)
         run_dir = Path(out_dir) if out_dir else self._new_run_dir()
@@ -82,7 +79,8 @@ class Agent:
         if on_event is not None:
             tracer.subscribe(on_event)
         start = time.perf_counter()
-        planner_name = getattr(self._planner, "name", "embedded") if plan is None else "given"
+        planner_name = (self._planner.name if self._planner is not None else "embedded"
+                        ) if plan is None else "given"
         tracer.emit(RunStart(request=request, planner=planner_name,
                              inputs=[{"path": str(p)} for p in inputs]))
         try:
@@ -95,12 +93,12 @@ class Agent:
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
                                                                       specs)))
-            self._lend_llm(plan)
             if plan.is_text_answer:
                 response = Response(text=plan.message or self.planner.answer(request, specs),
                                     run_dir=str(run_dir))
             else:
-                results = self.executor.execute(plan, artifacts, tracer, run_dir)
+                results = self.executor.execute(plan, artifacts, tracer, run_dir,
+                                                chat=self.planner.writer)
                 response = compose_response(plan, results, artifacts, self.registry, run_dir)
         except ModalswitchError as exc:
             tracer.emit(ErrorEvent(error_type=type(exc).__name__, message=str(exc)))
@@ -115,17 +113,6 @@ class Agent:
             else "failed")
         tracer.emit(RunEnd(status=status, duration_s=round(time.perf_counter() - start, 4)))
         return response
-
-    def _lend_llm(self, plan: Plan) -> None:
-        """Give tools that write with an LLM (summarize, translate...) the planner's writer
-        (its general model, not a plan-tuned one)."""
-        tools = [self.registry.get(s.tool) for s in plan.steps]
-        needy = [t for t in tools if callable(getattr(t, "set_chat_model", None))
-                 and getattr(t, "chat_model", None) is None]
-        llm = (getattr(self.planner, "writer", None) or getattr(self.planner, "llm", None)
-               if needy else None)
-        for tool in needy:
-            tool.set_chat_model(llm)  # type: ignore[attr-defined]
 
     def _new_run_dir(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..tools.artifacts import Artifact
-from ..tools.registry import Registry
-from .executor import StepResult
-from .plan import InputRef, Plan, StepRef, parse_ref
+from modalswitch.agent.execution.executor import StepResult
+from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
+from modalswitch.errors import UpstreamFailed
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.runtime.artifacts import Artifact
 
 
 class ResponseArtifact(BaseModel):
@@ -102,7 +103,7 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
             elif value is not None:
                 texts.append(str(value))
     for failure in failures:
-        if failure.error_type != "UpstreamFailed":
+        if failure.error_type != UpstreamFailed.__name__:
             texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
     return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
                     failures=failures, run_dir=str(run_dir))

@@ -5,13 +5,15 @@
     print(response.text, [a.path for a in response.artifacts])
 """
 
-from .agent.agent import Agent
-from .agent.executor import ExecutionPolicy
-from .agent.fakes import ScriptedChat, ScriptedPlanner
-from .agent.plan import Plan, Step
-from .agent.planner import LLMPlanner, Planner
-from .agent.response import Response
-from .errors import (
+from modalswitch.agent.agent import Agent
+from modalswitch.agent.chat.scripted import ScriptedChat
+from modalswitch.agent.execution.executor import ExecutionPolicy
+from modalswitch.agent.plan.model import Plan, Step
+from modalswitch.agent.planners.base import Planner
+from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch.agent.response import Response
+from modalswitch.errors import (
     InputFileError,
     MissingModelError,
     ModalswitchError,
@@ -21,10 +23,16 @@ from .errors import (
     TransientToolError,
     UserError,
 )
-from .tools.artifacts import Artifact
-from .tools.base import AudioArtifact, ImageArtifact, TextContent, Tool, ToolContext, VideoArtifact
-from .tools.modality import Modality
-from .tools.registry import Registry
+from modalswitch.tools.contract.fields import (
+    AudioArtifact,
+    ImageArtifact,
+    TextContent,
+    VideoArtifact,
+)
+from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.runtime.artifacts import Artifact
 
 __all__ = [
     "Agent", "Artifact", "AudioArtifact", "ExecutionPolicy", "ImageArtifact", "InputFileError",

@@ -3,21 +3,29 @@
 Two families, after pydantic-ai: `UserError` means the caller must fix something (a bad
 input file, a path outside the run's inputs, a missing checkpoint); `PlanError` means the
 planner wrote something invalid and may be asked to repair it. `ToolError` is a step that
-failed while running.
+failed while running. Each class carries the exit code the command line ends with:
+
+    0 ok · 1 a step or the run failed · 2 bad input or usage · 3 no valid plan
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 
 class ModalswitchError(Exception):
     """Base class of every error raised on purpose by modalswitch."""
 
+    exit_code: ClassVar[int] = 1
+
 
 class UserError(ModalswitchError):
     """The caller misused the API or passed bad input; nothing was lost."""
+
+    exit_code = 2
 
 
 class InputFileError(UserError):
@@ -44,6 +52,45 @@ class MissingModelError(UserError):
         self.tool = tool
         self.checkpoint = checkpoint
         self.how = how
+
+
+class NoNetworkError(UserError):
+    """A download was asked for, and the model hub cannot be reached from this machine."""
+
+
+class UnknownToolError(UserError):
+    """No tool of that name is registered."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        super().__init__(f"unknown tool {name!r}{hint}")
+        self.name = name
+        self.suggestion = close[0] if close else None
+
+
+class ToolDefinitionError(UserError):
+    """A Tool subclass is declared wrongly (caught when the class is defined)."""
+
+
+class ConfigError(UserError):
+    """The config file or a MODALSWITCH_* setting has a value that cannot be used."""
+
+
+class DatasetError(UserError):
+    """An eval dataset file is missing or malformed."""
+
+
+class EvalDirError(UserError):
+    """A folder is not an eval folder (no results.jsonl)."""
+
+
+class MediaError(ModalswitchError):
+    """A media file cannot be used: unknown kind, corrupt, truncated or over a limit.
+
+    At the boundary it becomes an InputFileError (a user's file) or a ToolError (a file a
+    tool wrote).
+    """
 
 
 class IssueKind(StrEnum):
@@ -74,7 +121,12 @@ class PlanIssue:
 
 
 class PlanError(ModalswitchError):
-    """A plan failed validation; `issues` says every reason, for the planner to repair."""
+    """A plan failed validation; `issues` says every reason, for the planner to repair.
+
+    When a caller passes the plan (`run --plan`), it is bad input: exit code 2.
+    """
+
+    exit_code = 2
 
     def __init__(self, issues: list[PlanIssue]) -> None:
         self.issues = issues
@@ -90,9 +142,17 @@ class PlanError(ModalswitchError):
 class PlannerError(ModalswitchError):
     """The planner could not produce a valid plan within its repair budget."""
 
+    exit_code = 3
+
     def __init__(self, message: str, last_error: PlanError | None = None) -> None:
         super().__init__(message)
         self.last_error = last_error
+
+
+class GrammarError(ModalswitchError):
+    """A plan schema whose grammar the llama.cpp decoder cannot use."""
+
+    exit_code = 3
 
 
 class ToolError(ModalswitchError):
@@ -105,3 +165,12 @@ class TransientToolError(ToolError):
 
 class StepTimeoutError(ToolError):
     """A step ran past its time limit."""
+
+
+class UpstreamFailed(ToolError):  # noqa: N818 (its name is the error_type in response.json)
+    """A step was skipped because a step it needs failed."""
+
+
+def exit_code(exc: BaseException) -> int:
+    """The command line's exit code for an error (1 for anything unexpected)."""
+    return exc.exit_code if isinstance(exc, ModalswitchError) else 1

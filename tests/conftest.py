@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tiny_models import TinyModels
 
+from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.fakes import fake_registry, write_tone_wav
-from modalswitch.tools.registry import Registry
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
 
     Assembled models are large and immutable, so they stay in one shared folder.
     """
-    from modalswitch.tools.weights import models_dir
+    from modalswitch.settings import models_dir
 
     monkeypatch.setenv("MODALSWITCH_MODELS_DIR", str(models_dir()))
     monkeypatch.setenv("MODALSWITCH_HOME", str(tmp_path_factory.mktemp("home")))
@@ -112,10 +112,10 @@ def fake_eval_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def executed_eval(tmp_path_factory: pytest.TempPathFactory, fake_eval_dataset: Path) -> Path:
     """An eval folder whose oracle plans ran on fake tools for real: images, speech, a cache
     hit (caption-again), a retry (flaky), a crash and a plain text answer."""
-    from modalswitch.agent.executor import ExecutionPolicy
-    from modalswitch.evals.datasets import load_dataset
-    from modalswitch.evals.planners import OraclePlanner
-    from modalswitch.evals.runner import EvalRun
+    from modalswitch.agent.execution.executor import ExecutionPolicy
+    from modalswitch.evals.datasets.native import load_dataset
+    from modalswitch.evals.runner.planners import OraclePlanner
+    from modalswitch.evals.runner.run import EvalRun
 
     out = tmp_path_factory.mktemp("fake-eval")
     dataset = load_dataset(fake_eval_dataset)

@@ -8,19 +8,18 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.executor import ExecutionPolicy
-from modalswitch.agent.fakes import ScriptedPlanner
-from modalswitch.agent.response import Response
-from modalswitch.tools.registry import Registry
+from modalswitch import Agent, ExecutionPolicy, Registry, Response, ScriptedPlanner
+from modalswitch.agent.chat import ChatModel
 
 
 def run_plan(registry: Registry, home: Path, steps: list[dict[str, Any]], outputs: list[str],
-             inputs: list[Path] | None = None, cache: bool = True) -> Response:
-    """Run one scripted plan end to end through Agent -> validate -> executor -> response."""
+             inputs: list[Path] | None = None, cache: bool = True,
+             writer: ChatModel | None = None) -> Response:
+    """Run one scripted plan end to end through Agent -> validate -> executor -> response;
+    `writer` is the chat model tools that write are given."""
     plan = {"steps": steps, "outputs": outputs}
     policy = ExecutionPolicy(max_workers=2, use_cache=cache, retries=0)
-    agent = Agent(ScriptedPlanner([plan]), registry, home=home, policy=policy)
+    agent = Agent(ScriptedPlanner([plan], writer=writer), registry, home=home, policy=policy)
     return agent.run("test request", [str(p) for p in inputs or []])
 
 

@@ -1,0 +1,19 @@
+"""Tools: the contract (contract/), what they run on (runtime/, helpers/), and the shipped
+tools by what they do (understand/, generate/, transform/, text/); catalog.py assembles
+the default registry, fakes.py fast honest fakes for tests."""
+
+from modalswitch.tools.contract.fields import (
+    AudioArtifact,
+    ImageArtifact,
+    TextContent,
+    VideoArtifact,
+)
+from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore
+
+__all__ = [
+    "Artifact", "ArtifactStore", "AudioArtifact", "ImageArtifact", "Modality", "Registry",
+    "TextContent", "Tool", "ToolContext", "VideoArtifact",
+]

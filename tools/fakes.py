@@ -15,9 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ..errors import ToolError, TransientToolError
-from .base import AudioArtifact, ImageArtifact, TextContent, Tool, ToolContext
-from .registry import Registry
+from modalswitch.errors import ToolError, TransientToolError
+from modalswitch.tools.contract.fields import AudioArtifact, ImageArtifact, TextContent
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.contract.tool import Tool, ToolContext
 
 
 def write_tone_wav(path: Path, seconds: float = 0.25, hz: float = 440.0,
@@ -74,8 +75,6 @@ class FakeCaption(Tool[ImageIn, TextOut]):
 
     name = "fake_caption"
     description = "Describe an image in one sentence."
-    Input = ImageIn
-    Output = TextOut
 
     def run(self, args: ImageIn, ctx: ToolContext) -> TextOut:
         from PIL import Image, ImageStat
@@ -91,8 +90,6 @@ class FakeDraw(Tool[TextIn, ImageOut]):
 
     name = "fake_draw"
     description = "Draw a picture of what the text describes."
-    Input = TextIn
-    Output = ImageOut
 
     def run(self, args: TextIn, ctx: ToolContext) -> ImageOut:
         from PIL import Image, ImageDraw
@@ -109,8 +106,6 @@ class FakeSpeak(Tool[TextIn, AudioOut]):
 
     name = "fake_speak"
     description = "Speak text aloud."
-    Input = TextIn
-    Output = AudioOut
 
     def run(self, args: TextIn, ctx: ToolContext) -> AudioOut:
         with ctx.store.new_file(".wav") as path:
@@ -123,8 +118,6 @@ class FakeTranscribe(Tool[AudioIn, TextOut]):
 
     name = "fake_transcribe"
     description = "Transcribe speech in an audio file."
-    Input = AudioIn
-    Output = TextOut
 
     def run(self, args: AudioIn, ctx: ToolContext) -> TextOut:
         return TextOut(text=f"{args.audio.meta.get('duration_s', 0)} seconds of audio")
@@ -142,8 +135,6 @@ class Sleep(Tool[SlowIn, TextOut]):
 
     name = "sleep"
     description = "Wait a while, then echo the text."
-    Input = SlowIn
-    Output = TextOut
 
     def __init__(self) -> None:
         self.spans: list[tuple[str, float, float]] = []
@@ -162,8 +153,6 @@ class Flaky(Tool[TextIn, TextOut]):
 
     name = "flaky"
     description = "Echo text, after some transient failures."
-    Input = TextIn
-    Output = TextOut
 
     def __init__(self, failures: int = 1) -> None:
         self.failures = failures
@@ -181,8 +170,6 @@ class Crash(Tool[TextIn, TextOut]):
 
     name = "crash"
     description = "A tool that always fails."
-    Input = TextIn
-    Output = TextOut
 
     def run(self, args: TextIn, ctx: ToolContext) -> TextOut:
         raise ToolError(f"crashed on purpose while handling {args.text!r}")

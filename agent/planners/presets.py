@@ -1,0 +1,92 @@
+"""The embedded offline planners: packaged Qwen2.5-Coder GGUFs, the router, the tuned adapter.
+
+Four configurations, measured against each other in docs/switching.md:
+
+- `base`: Qwen2.5-Coder-1.5B-Instruct with the full tool catalog and few-shot examples.
+- `routed`: the switching router in front of `base` (text-only requests skip the planner,
+  the others see only the likely tools).
+- `tuned`: Qwen2.5-Coder-0.5B-Instruct with the shipped switching LoRA adapter, full catalog.
+- `tuned-routed`: the router in front of `tuned`.
+
+Answers in words and the text tools' writing always come from the 1.5B model without an
+adapter (the planner's `writer`), so tuning for plans cannot cost prose quality.
+The MODALSWITCH_PLANNER setting picks a configuration, MODALSWITCH_PLANNER_GGUF replaces
+the 1.5B file and MODALSWITCH_PLANNER_ADAPTER the shipped adapter (modalswitch.settings).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from modalswitch.agent.chat.llama_cpp import LlamaCppChat
+from modalswitch.agent.planners.base import Planner
+from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.agent.planners.shipped import PLANNER_ADAPTER, trained_file
+from modalswitch.errors import MissingModelError, UserError
+from modalswitch.settings import setting
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.runtime.weights import EMBEDDED_LLMS, QWEN_CODER_1_5B, assemble
+
+CONFIGS = ("base", "routed", "tuned", "tuned-routed")
+DEFAULT_CONFIG = "tuned-routed"
+"""The best configuration measured (docs/switching.md); `modalswitch plan/run` use it."""
+
+
+def embedded_chat() -> LlamaCppChat:
+    """The packaged general LLM ($MODALSWITCH_PLANNER_GGUF overrides the file)."""
+    override = setting("MODALSWITCH_PLANNER_GGUF")
+    path = override if override else assemble(QWEN_CODER_1_5B)
+    return LlamaCppChat(path, name=QWEN_CODER_1_5B.name if not override else None)
+
+
+def shipped_adapter() -> Path:
+    """The switching LoRA adapter shipped with modalswitch (see its model card)."""
+    return trained_file(PLANNER_ADAPTER)
+
+
+def tuned_chat(adapter: str | os.PathLike[str]) -> LlamaCppChat:
+    """The packaged LLM a GGUF LoRA adapter was trained on, with the adapter applied.
+
+    `modalswitch train` records the base in the adapter; for a base that is not packaged,
+    $MODALSWITCH_PLANNER_GGUF names a GGUF file of it.
+    """
+    from modalswitch.agent.chat.lora_adapter import adapter_base
+
+    path = Path(adapter)
+    if not path.is_file():
+        raise MissingModelError("planner", str(path), "Pass a GGUF LoRA adapter written by "
+                                "`modalswitch train` (OUT/adapter.gguf).")
+    base = adapter_base(path)
+    override = setting("MODALSWITCH_PLANNER_GGUF")
+    if base in EMBEDDED_LLMS:
+        model = assemble(EMBEDDED_LLMS[base])
+    elif override:
+        model = Path(override)
+    else:
+        raise UserError(f"adapter {path} was trained on {base or 'an unrecorded base'}, "
+                        "which is not packaged: set MODALSWITCH_PLANNER_GGUF to a GGUF of it")
+    return LlamaCppChat(model, lora_path=str(path), name=f"{model.stem}+{path.stem}")
+
+
+def embedded_planner(registry: Registry, config: str | None = None,
+                     adapter: str | os.PathLike[str] | None = None) -> Planner:
+    """An embedded planner over a registry: `config` (default $MODALSWITCH_PLANNER, else
+    DEFAULT_CONFIG) is one of CONFIGS; `adapter` replaces the shipped one for tuned ones."""
+    from modalswitch.agent.planners.routed import RoutedPlanner
+
+    name = config or setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
+    if name not in CONFIGS:
+        raise UserError(f"unknown embedded planner {name!r}: choose from {', '.join(CONFIGS)}")
+    writer = embedded_chat()  # loaded on first use only: plans alone never touch it
+    if name.startswith("tuned"):
+        tuned = tuned_chat(adapter or setting("MODALSWITCH_PLANNER_ADAPTER")
+                           or shipped_adapter())
+
+        def make(reg: Registry, require_steps: bool = False) -> LLMPlanner:
+            return LLMPlanner(tuned, reg, use_examples=False, writer=writer,
+                              require_steps=require_steps)
+    else:
+        def make(reg: Registry, require_steps: bool = False) -> LLMPlanner:
+            return LLMPlanner(writer, reg, require_steps=require_steps)
+    return RoutedPlanner(make, registry) if name.endswith("routed") else make(registry)

@@ -1,0 +1,17 @@
+"""The trained files shipped in agent/planners/trained/: the router head, the LoRA adapter.
+
+The adapter has a model card beside it (how it was trained and scored).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+ROUTER_HEAD = "router_head.npz"
+PLANNER_ADAPTER = "planner_lora_qwen2.5-coder-0.5b.gguf"
+
+
+def trained_file(name: str) -> Path:
+    """The path of a shipped trained file."""
+    return Path(str(resources.files("modalswitch.agent.planners").joinpath("trained", name)))

@@ -1,0 +1,52 @@
+"""The run trace writer and reader: events stamped, appended to trace.jsonl, told to listeners."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from modalswitch.agent.trace.events import EVENT_ADAPTER, Event
+
+Listener = Callable[[Event], None]
+"""Called with every event as it is emitted."""
+
+
+class Tracer:
+    """Stamps events with the run id, appends them to trace.jsonl and tells listeners."""
+
+    def __init__(self, path: Path | None = None, run_id: str | None = None) -> None:
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.path = path
+        self.events: list[Event] = []
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(event)` for every later event."""
+        self._listeners.append(listener)
+
+    def emit(self, event: Event) -> None:
+        """Record one event."""
+        event.run_id = self.run_id
+        line = event.model_dump_json()
+        with self._lock:
+            self.events.append(event)
+            if self.path is not None:
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
+        for listener in self._listeners:
+            listener(event)
+
+
+def read_trace(path: Path) -> list[Event]:
+    """Parse a trace.jsonl back into typed events."""
+    events: list[Event] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                events.append(EVENT_ADAPTER.validate_json(line))
+    return events

@@ -1,0 +1,4 @@
+"""Reports: metric tables, compare, the HTML report, the TaskBench leaderboard, the switching
+report.
+"""
+

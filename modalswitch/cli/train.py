@@ -1,0 +1,192 @@
+"""`modalswitch train lora|router|data`: tune the planner, train the router, make the data.
+
+    modalswitch train lora [--base embedded:qwen2.5-coder-0.5b|HF_ID|DIR] [--steps 100]
+                           [--out runs/lora] [--data DIR] [--eval-limit 40] [--dtype auto]
+                           [--restart] [--no-eval]
+    modalswitch train router [--data DIR] [--out FILE.npz] [--epochs 400]
+    modalswitch train data [--out DIR] [--seed 0] [--per-task N] [--eval-per-task N]
+
+`train lora` resumes from OUT/checkpoint/ unless --restart; it writes OUT/adapter/ (peft),
+OUT/adapter.gguf (llama.cpp LoRA: `LlamaCppChat(..., lora_path=...)`), OUT/train.json and,
+unless --no-eval, OUT/dev-eval/ with the tuned planner's scores on the dev split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from modalswitch.cli.common import ERR, Subparsers
+from modalswitch.evals.datasets.shipped import switch_data_dir
+
+_ERR = ERR
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add `train lora`, `train router` and `train data`."""
+    from modalswitch.training.lora import DEFAULT_BASE, LoraConfig
+
+    d = LoraConfig()
+    train = subparsers.add_parser("train", help="tune the planner, train the router, "
+                                  "generate the switching dataset")
+    verbs = train.add_subparsers(dest="train_command", required=True)
+    p = verbs.add_parser("lora", help="LoRA-tune a planner LLM on the switching dataset")
+    p.add_argument("--base", default=DEFAULT_BASE,
+                   help="embedded:qwen2.5-coder-0.5b (packaged GGUF), "
+                        "embedded:qwen2.5-coder-1.5b, a Hugging Face id or a local folder")
+    p.add_argument("--data", default=None, help="folder with train.jsonl and dev.jsonl")
+    p.add_argument("--out", default=d.out)
+    p.add_argument("--steps", type=int, default=d.steps)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--grad-accum", type=int, default=d.grad_accum)
+    p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument("--rank", type=int, default=d.rank)
+    p.add_argument("--alpha", type=int, default=d.alpha)
+    p.add_argument("--max-len", type=int, default=d.max_len)
+    p.add_argument("--full-catalog-share", type=float, default=d.full_catalog_share,
+                   help="share of examples offering all tools (the rest: a narrowed catalog)")
+    p.add_argument("--dtype", default=d.dtype, choices=["auto", "float32", "bfloat16"],
+                   help="base weights (auto: bfloat16 where the hardware has it)")
+    p.add_argument("--save-every", type=int, default=d.save_every)
+    p.add_argument("--train-limit", type=int, default=None)
+    p.add_argument("--eval-limit", type=int, default=d.eval_limit,
+                   help="dev cases scored at the end (0: all)")
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--restart", action="store_true", help="ignore OUT/checkpoint")
+    p.add_argument("--no-eval", action="store_true")
+    p.add_argument("--no-gguf", action="store_true", help="skip the llama.cpp adapter export")
+    p.set_defaults(func=cmd_train)
+
+    r = verbs.add_parser("router", help="train the switching router head")
+    r.add_argument("--data", default=None, help="folder with train/dev/test.jsonl")
+    r.add_argument("--out", default=None, help="head file (default: the shipped one)")
+    r.add_argument("--epochs", type=int, default=400)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_train_router)
+
+    g = verbs.add_parser("data", help="generate the switching dataset's train/dev/test splits")
+    g.add_argument("--out", default=None, help="folder (default: the shipped splits)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--per-task", type=int, default=None,
+                   help="train cases per task (dev and test get --eval-per-task)")
+    g.add_argument("--eval-per-task", type=int, default=None)
+    g.set_defaults(func=cmd_train_data)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train (or resume), export the adapter, and score it on the dev split."""
+    from modalswitch.evals.datasets.native import load_native
+    from modalswitch.tools.catalog import default_registry
+    from modalswitch.training.lora import LoraConfig, train_lora
+
+    data = Path(args.data) if args.data else switch_data_dir()
+    config = LoraConfig(base=args.base, data=str(data), out=args.out, steps=args.steps,
+                        batch_size=args.batch_size, grad_accum=args.grad_accum, lr=args.lr,
+                        rank=args.rank, alpha=args.alpha, max_len=args.max_len,
+                        full_catalog_share=args.full_catalog_share, dtype=args.dtype,
+                        save_every=args.save_every, eval_limit=args.eval_limit, seed=args.seed,
+                        train_limit=args.train_limit)
+    out = Path(config.out)
+    if args.restart and (out / "checkpoint").exists():
+        shutil.rmtree(out / "checkpoint")
+    registry = default_registry()
+    train = load_native(data / "train.jsonl").cases
+    columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
+    with Progress(*columns, console=_ERR, transient=False) as progress:
+        task = progress.add_task("train", total=config.steps, loss="-")
+        started = time.perf_counter()
+
+        def on_step(step: int, loss: float) -> None:
+            progress.update(task, completed=step, loss=f"{loss:.3f}")
+            if not _ERR.is_terminal and (step % 5 == 0 or step == config.steps):
+                # no live bar in a log file: a line every few steps instead
+                _ERR.print(f"step {step}/{config.steps} loss {loss:.3f} "
+                           f"({time.perf_counter() - started:.0f}s)")
+
+        summary = train_lora(config, registry, train, on_step=on_step,
+                             log=lambda m: _ERR.print(m))
+    model, tokenizer = summary.pop("model"), summary.pop("tokenizer")
+    if not args.no_gguf:
+        from modalswitch.training.gguf_export import export_gguf_adapter
+
+        n = export_gguf_adapter(model, out / "adapter.gguf", base=config.base)
+        summary["gguf"] = str(out / "adapter.gguf")
+        _ERR.print(f"wrote {out / 'adapter.gguf'} ({n} adapted weights)")
+    if not args.no_eval:
+        summary["dev"] = dev_eval(model, tokenizer, registry, data / "dev.jsonl",
+                                  out / "dev-eval", args.eval_limit)
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+def dev_eval(model: Any, tokenizer: Any, registry: Any, dev_file: Path, out: Path,
+             limit: int) -> dict[str, Any]:
+    """The tuned planner's headline metrics on (the first `limit` cases of) the dev split."""
+    from modalswitch.evals.datasets.native import load_native
+    from modalswitch.evals.runner.planners import PlannerAdapter
+    from modalswitch.evals.runner.run import run_eval
+    from modalswitch.training.lora import tuned_planner
+
+    dataset = load_native(dev_file)
+    planner = PlannerAdapter(tuned_planner(model, tokenizer, registry), name="lora")
+    metrics = run_eval(dataset, planner, out, limit=limit or None, seed=0, workers=1,
+                       registry=registry)
+    keys = ("n", "validity", "modality_accuracy", "no_tool_accuracy", "node_f1", "edge_f1",
+            "arg_value_f1", "plan_latency_p50_s")
+    return {k: metrics.get(k) for k in keys}
+
+
+def cmd_train_router(args: argparse.Namespace) -> int:
+    """Train the router head on train, tune it on dev, and report dev and test scores."""
+    from modalswitch.agent.planners.router import Router, RouterHead, default_head_path
+    from modalswitch.evals.datasets.native import load_native
+    from modalswitch.tools.catalog import default_registry
+    from modalswitch.training.router import dataset_arrays, route_scores, train_router
+
+    data = Path(args.data) if args.data else switch_data_dir()
+    out = Path(args.out) if args.out else default_head_path()
+    registry = default_registry()
+    train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
+    scores = {"dev": train_router(train, dev, registry, out, epochs=args.epochs,
+                                  log=lambda m: _ERR.print(m))}
+    test_file = data / "test.jsonl"
+    if test_file.exists():
+        test = load_native(test_file).cases
+        head = RouterHead.load(out)
+        x, y = dataset_arrays(test, registry, head.tool_names)
+        scores["test"] = route_scores(Router(head), head.predict(x), y, test)
+    _ERR.print(f"wrote {out}")
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        for split, s in scores.items():
+            print(split, " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                                  for k, v in s.items()))
+    return 0
+
+
+def cmd_train_data(args: argparse.Namespace) -> int:
+    """Generate and write the switching dataset's splits over the default registry."""
+    from modalswitch.tools.catalog import default_registry
+    from modalswitch.training.dataset.generate import PER_SPLIT, generate, write_splits
+
+    out = Path(args.out) if args.out else switch_data_dir()
+    registry = default_registry()
+    splits = generate(registry, args.seed, args.per_task or PER_SPLIT["train"],
+                      args.eval_per_task or PER_SPLIT["dev"])
+    manifest = write_splits(splits, out, registry, args.seed)
+    for split, info in manifest["splits"].items():
+        _ERR.print(f"{split}: {info['cases']} cases, {info['no_tool']} no-tool, "
+                   f"{info['multi_step']} multi-step, {len(info['tools'])} tools")
+    missing = set(registry.names) - set(manifest["splits"]["train"]["tools"])
+    if missing:
+        _ERR.print(f"warning: no train case uses {', '.join(sorted(missing))}")
+    print(str(out))
+    return 0

@@ -1,0 +1,119 @@
+"""The LLM planner's loop over a scripted chat model: constrain, validate, repair, answer."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from modalswitch.agent.agent import Agent
+from modalswitch.agent.chat.scripted import ScriptedChat
+from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.plan.schema import plan_json_schema
+from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.agent.trace.tracer import Tracer, read_trace
+from modalswitch.errors import PlannerError
+from modalswitch.tools.contract.modality import Modality
+
+AUDIO = [InputSpec("call.wav", Modality.AUDIO)]
+GOOD = {"steps": [{"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}}],
+        "outputs": ["@s1.text"]}
+WRONG_MODALITY = {"steps": [{"id": "s1", "tool": "fake_caption", "args": {"image": "@input0"}}],
+                  "outputs": ["@s1.text"]}
+
+
+def test_a_valid_plan_is_taken_first_time(registry):
+    chat = ScriptedChat([GOOD])
+    plan = LLMPlanner(chat, registry).plan("transcribe this", AUDIO)
+    assert [s.tool for s in plan.steps] == ["fake_transcribe"]
+    call = chat.calls[0]
+    assert call["json_schema"] == plan_json_schema(registry, [Modality.AUDIO], wants=True)
+    assert "fake_transcribe(audio: audio)" in call["messages"][0]["content"]
+    assert "@input0 = call.wav (audio)" in call["messages"][-1]["content"]
+
+
+def test_validation_issues_are_fed_back_for_repair(registry):
+    chat = ScriptedChat([WRONG_MODALITY, GOOD])
+    tracer = Tracer()
+    plan = LLMPlanner(chat, registry).plan("transcribe this", AUDIO, tracer)
+    assert plan.steps[0].tool == "fake_transcribe"
+    repair = chat.calls[1]["messages"][-1]["content"]
+    assert "modality_mismatch" in repair and "needs image" in repair
+    attempts = [e for e in tracer.events if e.type == "plan_attempt"]
+    assert [bool(a.issues) for a in attempts] == [True, False]
+    assert attempts[0].raw and attempts[0].completion_tokens > 0
+
+
+def test_repairs_are_bounded(registry):
+    chat = ScriptedChat([WRONG_MODALITY] * 3)
+    with pytest.raises(PlannerError, match="3 attempt") as err:
+        LLMPlanner(chat, registry, max_repairs=2).plan("transcribe this", AUDIO)
+    assert err.value.last_error is not None
+    assert len(chat.calls) == 3
+
+
+def test_unparseable_output_is_repaired_too(registry):
+    chat = ScriptedChat(['{"steps": [', GOOD])
+    plan = LLMPlanner(chat, registry).plan("transcribe", AUDIO)
+    assert plan.steps and "malformed" in chat.calls[1]["messages"][-1]["content"]
+
+
+def test_missing_outputs_default_to_the_final_steps(registry):
+    chat = ScriptedChat([{"steps": [
+        {"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},
+        {"id": "s2", "tool": "fake_speak", "args": {"text": "@s1.text"}}], "outputs": []}])
+    plan = LLMPlanner(chat, registry).plan("say it back", AUDIO)
+    assert plan.outputs == ["@s2"]
+
+
+def test_text_only_requests_are_answered_without_the_tool_prompt(registry, home, tmp_path):
+    chat = ScriptedChat([{"steps": [], "outputs": []}, "Paris is the capital of France."])
+    agent = Agent(LLMPlanner(chat, registry), registry, home=home)
+    response = agent.run("What is the capital of France?", out_dir=tmp_path / "run")
+    assert response.text == "Paris is the capital of France."
+    assert response.artifacts == []
+    answer_call = chat.calls[1]
+    assert answer_call["json_schema"] is None
+    assert "fake_transcribe" not in answer_call["messages"][0]["content"]
+    events = read_trace(tmp_path / "run" / "trace.jsonl")
+    ready = next(e for e in events if e.type == "plan_ready")
+    assert ready.output_modalities == ["text"]
+
+
+def assistant_plans(planner: LLMPlanner) -> list[dict]:
+    return [json.loads(t["content"]) for t in planner.examples() if t["role"] == "assistant"]
+
+
+def test_few_shot_examples_only_use_registered_tools(registry):
+    from modalswitch.tools.contract.registry import Registry
+
+    plans = assistant_plans(LLMPlanner(ScriptedChat([]), registry))
+    assert all(s["tool"] in registry for p in plans for s in p["steps"])
+    no_tools = assistant_plans(LLMPlanner(ScriptedChat([]), Registry()))
+    assert no_tools and all(p["steps"] == [] for p in no_tools)
+
+
+def test_schema_accepts_valid_plans_and_rejects_unknown_tools(registry):
+    schema = plan_json_schema(registry)
+    jsonschema.validate(GOOD, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"steps": [{"id": "s1", "tool": "nope", "args": {}}],
+                             "outputs": []}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"steps": [{"id": "s1", "tool": "fake_transcribe",
+                                        "args": {"audio": "call.wav"}}], "outputs": []}, schema)
+
+
+def test_text_helper_tools_write_with_the_planners_llm(home, tmp_path):
+    from modalswitch.tools.contract.registry import Registry
+    from modalswitch.tools.text.writing import SummarizeText
+
+    plan = {"steps": [{"id": "s1", "tool": "summarize_text", "args": {"text": "long words"}}],
+            "outputs": ["@s1.text"]}
+    chat = ScriptedChat([plan, "short"])
+    registry = Registry([SummarizeText()])
+    response = Agent(LLMPlanner(chat, registry), registry, home=home).run(
+        "summarize: long words", out_dir=tmp_path / "run")
+    assert response.ok and response.text == "short"
+    assert "long words" in chat.calls[1]["messages"][-1]["content"]

@@ -1,0 +1,158 @@
+"""The switching router: head training, thresholds, save/load, RoutedPlanner behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.plan.model import Plan
+from modalswitch.agent.planners.routed import RoutedPlanner
+from modalswitch.agent.planners.router import Route, Router, RouterHead, input_features
+from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.training.router import fit_logistic, label_names, tune
+
+TOOLS = ["fake_caption", "fake_draw", "fake_speak", "fake_transcribe"]
+
+
+def _head(tool_p: float, tools: dict[str, float]) -> RouterHead:
+    """A head whose (single, constant) feature yields the given probabilities."""
+    labels = label_names(TOOLS)
+    logit = {"needs_tool": tool_p, **{f"tool:{k}": v for k, v in tools.items()}}
+    bias = np.array([np.log(p / (1 - p)) for p in
+                     (logit.get(label, 0.01) for label in labels)], dtype=np.float32)
+    return RouterHead(labels, np.zeros((1, len(labels)), np.float32), bias, tool_threshold=0.5,
+                      keep_threshold=0.2, min_tools=1)
+
+
+class _FixedRouter(Router):
+    """A Router with a fixed head and no embedding model (route() predicts from the bias)."""
+
+    def route(self, request: str, inputs: object, available: object = None) -> Route:
+        probs = self.head.predict(np.zeros((1, 1), np.float32))[0]
+        return self.decide(probs, available)  # type: ignore[arg-type]
+
+
+def test_logistic_head_learns_separable_labels() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 8)).astype(np.float32)
+    y = np.stack([(x[:, 0] > 0), (x[:, 1] > 0.5)], axis=1).astype(np.float32)
+    w, b = fit_logistic(x, y, epochs=300, lr=0.1)
+    pred = 1 / (1 + np.exp(-(x @ w + b))) >= 0.5
+    assert (pred == (y > 0)).mean() > 0.95
+
+
+def test_head_round_trips_and_tune_keeps_tool_recall(tmp_path: Path) -> None:
+    head = _head(0.9, {"fake_draw": 0.8})
+    labels = head.labels
+    probs = np.full((4, len(labels)), 0.01, np.float32)
+    y = np.zeros_like(probs)
+    probs[:2, 0], y[:2, 0] = [0.55, 0.95], 1  # two tool requests
+    probs[2:, 0] = [0.2, 0.05]  # two text requests
+    draw = labels.index("tool:fake_draw")
+    speak = labels.index("tool:fake_speak")
+    probs[:2, draw], y[:2, draw] = 0.3, 1
+    probs[:2, speak], y[:2, speak] = 0.25, 1  # the second gold tool is not in the top 1
+    tuned = tune(head, probs, y)
+    assert tuned.tool_threshold <= 0.55 and tuned.tool_threshold > 0.2
+    assert tuned.keep_threshold == 0.2
+    tuned.save(tmp_path / "head.npz")
+    back = RouterHead.load(tmp_path / "head.npz")
+    assert back.labels == labels and back.tool_threshold == tuned.tool_threshold
+    assert np.allclose(back.bias, tuned.bias)
+
+
+def test_input_features_count_modalities() -> None:
+    feats = input_features([InputSpec("a.png", Modality.IMAGE), InputSpec("b.png", Modality.IMAGE)])
+    assert feats[1] == 1.0 and feats[0] == 0.0 and feats[5] == 0.5 and feats[-1] == 0.0
+    assert input_features([])[-1] == 1.0
+
+
+def test_routed_planner_skips_text_requests(registry: Registry) -> None:
+    made: list[list[str]] = []
+
+    def make(reg: Registry, require_steps: bool) -> ScriptedPlanner:
+        made.append(reg.names)
+        return ScriptedPlanner([Plan()])
+
+    routed = RoutedPlanner(make, registry, _FixedRouter(_head(0.1, {})))
+    assert routed.plan("why is the sky blue?", []).is_text_answer
+    assert routed.last_route is not None and not routed.last_route.needs_tool
+    assert made == [registry.names]  # only the full planner was built, and never asked
+
+
+def test_routed_planner_narrows_tools_and_falls_back(registry: Registry) -> None:
+    from modalswitch.errors import PlannerError
+
+    plan = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"prompt": "a cat"}}],
+                       "outputs": ["@s1.image"]})
+    made: list[list[str]] = []
+
+    class Failing:
+        name = "failing"
+        writer = None
+
+        def plan(self, request: str, inputs: object, tracer: object = None) -> Plan:
+            raise PlannerError("no plan")
+
+        def answer(self, request: str, inputs: object) -> str:
+            return ""
+
+    def make(reg: Registry, require_steps: bool) -> object:
+        made.append(reg.names)
+        return ScriptedPlanner([plan]) if len(made) == 1 else Failing()
+
+    routed = RoutedPlanner(make, registry, _FixedRouter(_head(0.9, {"fake_draw": 0.9})))
+    # the narrowed planner (fake_draw plus tools the head does not know) fails: full one plans
+    assert routed.plan("draw a cat", []) == plan
+    narrowed = made[1]
+    assert "fake_draw" in narrowed and "fake_caption" not in narrowed
+    assert set(narrowed) - {"fake_draw"} == set(registry.names) - set(TOOLS)
+
+
+
+@pytest.mark.parametrize(("p_tool", "required"), [(0.9, True), (0.6, False)])
+def test_a_sure_route_rules_out_the_empty_plan(registry: Registry, p_tool: float,
+                                               required: bool) -> None:
+    from modalswitch.agent.chat.scripted import ScriptedChat
+    from modalswitch.agent.planners.llm import LLMPlanner
+
+    draw = {"wants": "image", "steps": [{"id": "s1", "tool": "fake_draw",
+                                         "args": {"text": "a cat"}}], "outputs": ["@s1.image"]}
+    chat = ScriptedChat([draw])
+    routed = RoutedPlanner(lambda reg, steps: LLMPlanner(chat, reg, use_examples=False,
+                                                         require_steps=steps), registry,
+                           _FixedRouter(_head(p_tool, {"fake_draw": 0.9})))
+    assert [s.tool for s in routed.plan("speak: a cat", []).steps] == ["fake_draw"]
+    steps_schema = chat.calls[0]["json_schema"]["properties"]["steps"]
+    assert steps_schema["minItems"] == (1 if required else 0)
+
+
+@pytest.mark.real
+def test_shipped_router_separates_tool_and_text_requests() -> None:
+    pytest.importorskip("sentence_transformers")
+    from modalswitch.tools.catalog import default_registry
+
+    router = Router()
+    names = default_registry().names
+    draw = router.route("please draw a lighthouse in a storm", [], names)
+    assert draw.needs_tool and "generate_image" in draw.tools and "image" in draw.modalities
+    text = router.route("write a haiku about the sound of rain", [], names)
+    assert not text.needs_tool and text.tools == []
+    speak = router.route("read the sign out loud", [InputSpec("sign.png", Modality.IMAGE)],
+                         names)
+    assert speak.needs_tool and {"read_text", "text_to_speech"} <= set(speak.tools)
+
+
+def test_embedded_configurations_are_named_and_checked() -> None:
+    from modalswitch.agent.planners.presets import CONFIGS, DEFAULT_CONFIG, embedded_planner
+    from modalswitch.errors import UserError
+    from modalswitch.tools.catalog import default_registry
+
+    assert DEFAULT_CONFIG in CONFIGS
+    with pytest.raises(UserError, match="choose from base, routed, tuned, tuned-routed"):
+        embedded_planner(default_registry(), "fastest")

@@ -1,0 +1,39 @@
+"""The shipped planning adapter: its file, its recorded base, and the tuned planners it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.planners.presets import embedded_planner, shipped_adapter
+from modalswitch.tools.catalog import default_registry
+from modalswitch.tools.contract.modality import Modality
+
+gguf = pytest.importorskip("gguf")
+
+
+def test_adapter_is_small_lora_for_the_packaged_0_5b() -> None:
+    from modalswitch.agent.chat.lora_adapter import adapter_base
+
+    path = shipped_adapter()
+    assert path.is_file() and path.stat().st_size < 8 * 2**20
+    assert adapter_base(path) == "embedded:qwen2.5-coder-0.5b"
+    reader = gguf.GGUFReader(str(path))
+    names = {t.name for t in reader.tensors}
+    assert len(names) == 24 * 4 * 2  # 24 layers x q, k, v, o x (lora_a, lora_b)
+    assert "blk.23.attn_output.weight.lora_b" in names
+    card = Path(str(path).removesuffix(".gguf") + ".md")
+    assert "## Reproduce" in card.read_text(encoding="utf-8")  # the model card ships beside it
+
+
+@pytest.mark.real
+@pytest.mark.llm
+@pytest.mark.parametrize("config", ["tuned-routed", "base"])
+def test_default_and_base_planners_read_a_sign_aloud(config: str) -> None:
+    planner = embedded_planner(default_registry(), config)
+    plan = planner.plan("read the sign in this photo out loud",
+                        [InputSpec("sign.png", Modality.IMAGE)])
+    assert [s.tool for s in plan.steps] == ["read_text", "text_to_speech"], plan.to_json()
+    assert plan.steps[1].args["text"] == "@s1.text"

@@ -1,0 +1,141 @@
+"""`modalswitch train` end to end on a tiny local Llama: resume, GGUF adapter, dev eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("peft")
+pytest.importorskip("gguf")
+
+
+def build_tiny_llama(path: Path, texts: list[str]) -> Path:
+    """A 2-layer Llama and a byte-level BPE tokenizer trained here, saved as a checkpoint."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    torch.manual_seed(0)
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator(texts, trainers.BpeTrainer(
+        vocab_size=600, special_tokens=["<|endoftext|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>",
+                                        pad_token="<|endoftext|>")
+    config = LlamaConfig(vocab_size=tok.get_vocab_size(), hidden_size=64, intermediate_size=128,
+                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                         max_position_embeddings=4096, eos_token_id=0, pad_token_id=0)
+    LlamaForCausalLM(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from modalswitch.cli import main
+
+    root = tmp_path_factory.mktemp("switch-train")
+    data = root / "data"
+    assert main(["train", "data", "--out", str(data), "--per-task", "1",
+                 "--eval-per-task", "1"]) == 0
+    texts = [line for f in data.glob("*.jsonl") for line in f.read_text().splitlines()]
+    return build_tiny_llama(root / "tiny-llama", texts), data
+
+
+def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    import gguf
+
+    from modalswitch.cli import main
+
+    model_dir, data = tiny_setup
+    out = tmp_path / "run"
+    common = ["train", "lora", "--base", str(model_dir), "--data", str(data), "--out", str(out),
+              "--grad-accum", "1", "--save-every", "1", "--max-len", "192", "--lr", "1e-3"]
+    assert main([*common, "--steps", "2", "--no-eval"]) == 0
+    first = json.loads((out / "train.json").read_text())
+    assert first["steps"] == 2 and len(first["losses"]) == 2
+    assert (out / "checkpoint" / "trainer_state.pt").exists()
+    assert (out / "adapter" / "adapter_model.safetensors").exists()
+
+    # a second run continues from the checkpoint instead of starting over
+    assert main([*common, "--steps", "3", "--eval-limit", "2"]) == 0
+    second = json.loads((out / "train.json").read_text())
+    assert second["steps"] == 3 and second["losses"][:2] == first["losses"]
+    assert second["train_seconds"] > first["train_seconds"] > 0  # time adds up over resumes
+    metrics = json.loads((out / "dev-eval" / "metrics.json").read_text())
+    assert metrics["n"] == 2 and 0.0 <= metrics["validity"] <= 1.0
+
+    reader = gguf.GGUFReader(str(out / "adapter.gguf"))
+    names = {t.name for t in reader.tensors}
+    assert "blk.0.attn_q.weight.lora_a" in names and "blk.1.attn_v.weight.lora_b" in names
+    assert len(names) == 2 * 2 * 4  # 2 layers x q,k,v,o x (a, b)
+    kinds = {f.name for f in reader.fields.values()}
+    assert {"general.type", "adapter.type", "adapter.lora.alpha"} <= kinds
+    shapes = {t.name: [int(d) for d in t.shape] for t in reader.tensors}
+    # GGUF lists dims fastest-first: lora_a is (rank x 64), k's lora_b is (32 x rank)
+    assert shapes["blk.0.attn_q.weight.lora_a"] == [64, 8]
+    assert shapes["blk.0.attn_k.weight.lora_b"] == [8, 32]
+
+    # the adapter names its base, so a planner can find the model to apply it to
+    from modalswitch.agent.chat.lora_adapter import adapter_base
+    from modalswitch.agent.planners.presets import tuned_chat
+    from modalswitch.errors import UserError
+
+    assert adapter_base(out / "adapter.gguf") == str(model_dir)
+    with pytest.raises(UserError, match="not packaged"):
+        tuned_chat(out / "adapter.gguf")
+
+
+def test_examples_offer_narrowed_catalogs_with_the_gold_tools() -> None:
+    import random
+
+    from modalswitch.tools.catalog import default_registry
+    from modalswitch.training.lora import offered_tools
+
+    registry = default_registry()
+    gold = ["read_text", "text_to_speech"]
+    sizes = set()
+    for seed in range(30):
+        names = offered_tools(gold, registry, random.Random(seed), full_share=0.0)
+        assert set(gold) <= set(names) and 4 <= len(names) <= 7
+        assert names == [n for n in registry.names if n in names]  # registry order
+        sizes.add(len(names))
+    assert len(sizes) > 1
+    assert offered_tools(gold, registry, random.Random(0), full_share=1.0) == registry.names
+    shares = [len(offered_tools([], registry, random.Random(s), 0.2)) == len(registry)
+              for s in range(400)]
+    assert 0.12 < sum(shares) / len(shares) < 0.28
+
+
+def test_training_target_is_the_plan_as_decoding_writes_it(tiny_setup: tuple[Path, Path]) -> None:
+    from transformers import AutoTokenizer
+
+    from modalswitch.evals.datasets.native import load_native
+    from modalswitch.tools.catalog import default_registry
+    from modalswitch.training.lora import encode_case, planner_prompt
+
+    model_dir, data = tiny_setup
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    cases = load_native(data / "train.jsonl").cases
+    case = next(c for c in cases if [s.tool for s in c.gold.steps] == ["text_to_speech"])
+    ids, labels = encode_case(tokenizer, planner_prompt(default_registry()), case, 4096)
+    learned = tokenizer.decode([i for i, lab in zip(ids, labels, strict=True) if lab != -100])
+    assert learned.startswith('{"wants":"audio","steps":[{"id":"s1","tool":"text_to_speech"')
+    assert learned.endswith("<|im_end|>")
+    assert tokenizer.decode(ids).count("text_to_speech(") == 1  # the catalog is in the prompt
+
+
+def test_missing_adapter_and_bad_dtype_are_clear_errors(tmp_path: Path) -> None:
+    from modalswitch.agent.planners.presets import tuned_chat
+    from modalswitch.errors import MissingModelError, UserError
+    from modalswitch.training.lora import torch_dtype
+
+    with pytest.raises(MissingModelError, match="adapter"):
+        tuned_chat(tmp_path / "nope.gguf")
+    with pytest.raises(UserError, match="float32, bfloat16 or auto"):
+        torch_dtype("float8")

@@ -1,0 +1,113 @@
+"""Text to text through the chat model: summarize, translate, rewrite a prompt for a generator.
+
+The chat model is the one given to the constructor, else the step's (`ctx.chat`, the
+agent's writer); without either these tools fail with a ToolError that says so.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from modalswitch.tools.contract.chat import ChatModel
+from modalswitch.tools.contract.fields import TextContent
+from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.helpers.compose import ChatWriter
+
+
+class TextOut(BaseModel):
+    """The resulting text."""
+
+    text: TextContent
+
+
+class LLMTool(ChatWriter):
+    """A tool that answers through the chat model."""
+
+    def __init__(self, llm: ChatModel | None = None) -> None:
+        self.llm = llm
+
+
+class SummarizeIn(BaseModel):
+    """Text to shorten."""
+
+    text: TextContent = Field(description="the text to summarize")
+    max_words: int = Field(80, ge=5, le=1000)
+    style: Literal["paragraph", "bullets"] = "paragraph"
+
+
+class SummarizeText(LLMTool, Tool[SummarizeIn, TextOut]):
+    """Summarize text with the chat model."""
+
+    name = "summarize_text"
+    description = ("Summarize a text (a transcript, an article, OCR output) in at most "
+                   "max_words words, as a paragraph or bullets.")
+    backend = "chat-model"
+
+    def run(self, args: SummarizeIn, ctx: ToolContext) -> TextOut:
+        shape = "a bulleted list" if args.style == "bullets" else "one paragraph"
+        return TextOut(text=self.ask(ctx, [
+            {"role": "system", "content": "You write faithful, concise summaries. Never add "
+             "facts that are not in the text. Reply with the summary only."},
+            {"role": "user", "content": f"Summarize in {shape} of at most {args.max_words} "
+             f"words:\n\n{args.text}"}], max_tokens=min(2 * args.max_words + 64, 1024)))
+
+
+class TranslateIn(BaseModel):
+    """Text and the language to put it in."""
+
+    text: TextContent = Field(description="the text to translate")
+    target_language: str = Field(description="e.g. 'French' or 'fr'")
+    source_language: str | None = Field(None, description="detected if unset")
+
+
+class TranslateText(LLMTool, Tool[TranslateIn, TextOut]):
+    """Translate text with the chat model."""
+
+    name = "translate_text"
+    description = "Translate text into another language."
+    backend = "chat-model"
+
+    def run(self, args: TranslateIn, ctx: ToolContext) -> TextOut:
+        source = f" from {args.source_language}" if args.source_language else ""
+        return TextOut(text=self.ask(ctx, [
+            {"role": "system", "content": "You are a translator. Reply with the translation "
+             "only, keeping meaning, tone and formatting."},
+            {"role": "user", "content": f"Translate{source} into {args.target_language}:\n\n"
+             f"{args.text}"}], max_tokens=min(4 * len(args.text.split()) + 64, 2048)))
+
+
+TARGET_HINTS = {
+    "image": "a text-to-image model: subject, setting, composition, lighting, style, medium; "
+             "comma-separated visual phrases, no story",
+    "video": "a text-to-video model: one continuous shot, subject and its motion, camera "
+             "movement, setting, lighting, style",
+    "music": "a music model: genre, mood, instruments, tempo, era",
+    "sound": "a sound-effect model: the sound source, its action, the acoustic space",
+    "speech": "a text-to-speech voice: the exact words to say, written out in full, with "
+              "punctuation for pauses and no stage directions",
+}
+
+
+class RewritePromptIn(BaseModel):
+    """An idea and the kind of generator it is for."""
+
+    text: TextContent = Field(description="the user's idea in their own words")
+    target: Literal["image", "video", "music", "sound", "speech"] = "image"
+
+
+class RewritePrompt(LLMTool, Tool[RewritePromptIn, TextOut]):
+    """Turn a plain request into a strong prompt for a generator model."""
+
+    name = "rewrite_prompt"
+    description = ("Rewrite a short idea into a detailed prompt for a generator (image, video, "
+                   "music, sound) or into clean narration text for speech.")
+    backend = "chat-model"
+
+    def run(self, args: RewritePromptIn, ctx: ToolContext) -> TextOut:
+        text = self.ask(ctx, [
+            {"role": "system", "content": f"You write prompts for {TARGET_HINTS[args.target]}. "
+             "Reply with the prompt only, under 70 words, no quotes."},
+            {"role": "user", "content": args.text}], max_tokens=160)
+        return TextOut(text=text.strip().strip('"'))

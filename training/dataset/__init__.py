@@ -1,0 +1,2 @@
+"""The modality-switching dataset generator: tasks, phrasings and vocabularies."""
+

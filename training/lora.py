@@ -1,0 +1,233 @@
+"""LoRA instruction tuning of a planner LLM on the switching dataset (peft + transformers).
+
+The model learns to write the plan for a request given exactly the prompt LLMPlanner uses
+(system prompt with a tool catalog, no few-shot turns) and in the shape constrained decoding
+forces ("wants" first), so the tuned planner runs with `use_examples=False`. Most examples
+offer a narrowed catalog, the gold tools plus a few random others, as the router narrows it
+at run time (and a third of the cost of the full catalog's prompt); a share
+(`full_catalog_share`) offer all tools, so the tuned model also plans without the router.
+Training is resumable: the adapter, optimizer and step live in OUT/checkpoint/ and a new run
+continues from there with the same examples and catalogs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modalswitch.agent.chat.transformers import HFChat, end_of_turn, render_chat
+from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.errors import UserError
+from modalswitch.tools.contract.chat import Completion, Message
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.runtime.devices import cpu_has
+from modalswitch.tools.runtime.weights import EMBEDDED_LLMS, assemble
+
+DEFAULT_BASE = "embedded:qwen2.5-coder-0.5b"
+
+
+@dataclass
+class LoraConfig:
+    """Everything a training run needs; saved beside the adapter."""
+
+    base: str = DEFAULT_BASE
+    data: str = ""  # folder with train.jsonl / dev.jsonl (default: the shipped switch data)
+    out: str = "runs/lora"
+    steps: int = 100
+    batch_size: int = 1
+    grad_accum: int = 8
+    lr: float = 4e-4
+    rank: int = 8
+    alpha: int = 16
+    dropout: float = 0.05
+    target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj",
+                                                               "o_proj"])
+    max_len: int = 1536
+    full_catalog_share: float = 0.2
+    """Share of examples that offer the whole registry rather than a narrowed catalog."""
+    dtype: str = "auto"
+    """Base weights: float32, bfloat16, or auto (bfloat16 where the CPU/GPU has it)."""
+    save_every: int = 10
+    eval_limit: int = 40
+    seed: int = 0
+    train_limit: int | None = None
+
+
+class _NoLLM:
+    """A stand-in chat model: LLMPlanner only needs one to build prompts."""
+
+    name = "none"
+
+    def chat(self, messages: list[Message], *, json_schema: dict[str, Any] | None = None,
+             max_tokens: int = 512, temperature: float = 0.0) -> Completion:
+        raise RuntimeError("prompt-building planner cannot chat")
+
+
+def torch_dtype(name: str) -> Any:
+    """The base weights' dtype; "auto" is bfloat16 where matmuls have it natively."""
+    import torch
+
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
+        fast = torch.backends.mkldnn.is_available() and cpu_has("avx512_bf16", "amx_bf16")
+        return torch.bfloat16 if fast else torch.float32
+    try:
+        return {"float32": torch.float32, "bfloat16": torch.bfloat16}[name]
+    except KeyError:
+        raise UserError(f"dtype must be float32, bfloat16 or auto, not {name!r}") from None
+
+
+def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
+    """(model, tokenizer): a packaged GGUF (dequantized) or any Hugging Face id / folder."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if base in EMBEDDED_LLMS:
+        path = assemble(EMBEDDED_LLMS[base])
+        kwargs: dict[str, Any] = {"gguf_file": path.name}
+        source: str | Path = path.parent
+    else:
+        source, kwargs = base, {}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(source, dtype=torch_dtype(dtype), **kwargs)
+    except OSError as exc:
+        raise UserError(f"cannot load base model {base!r}: {exc}") from exc
+    return model, tokenizer
+
+
+def planner_prompt(registry: Registry) -> LLMPlanner:
+    """The LLMPlanner whose messages the tuned model is trained and run on."""
+    return LLMPlanner(_NoLLM(), registry, use_examples=False)
+
+
+def offered_tools(gold: Sequence[str], registry: Registry, rng: random.Random,
+                  full_share: float) -> list[str]:
+    """The catalog one example offers: all tools for a share of examples, else the gold
+    tools and 2-5 random others (what the router offers: ~4 tools with the right ones)."""
+    names = registry.names
+    if rng.random() < full_share:
+        return list(names)
+    others = [n for n in names if n not in gold]
+    chosen = set(gold) | set(rng.sample(others, min(rng.randint(2, 5), len(others))))
+    return [n for n in names if n in chosen]
+
+
+def encode_case(tokenizer: Any, planner: LLMPlanner, case: Any,
+                max_len: int) -> tuple[list[int], list[int]]:
+    """(input_ids, labels) of one case; only the plan tokens are learned. The target is
+    the plan as constrained decoding writes it ("wants" first, compact JSON)."""
+    prompt = render_chat(tokenizer, planner.messages(case.request, case.inputs))
+    plan = planner.as_decoded(case.gold.model_dump(mode="json", exclude_none=True), case.inputs)
+    target = json.dumps(plan, separators=(",", ":")) + end_of_turn(tokenizer)
+    p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    t_ids = tokenizer(target, add_special_tokens=False)["input_ids"]
+    ids = (p_ids + t_ids)[-max_len:]
+    labels = ([-100] * len(p_ids) + t_ids)[-max_len:]
+    return ids, labels
+
+
+def _save_checkpoint(model: Any, optimizer: Any, step: int, out: Path,
+                     config: LoraConfig, losses: list[float], train_seconds: float) -> None:
+    import torch
+
+    tmp, final = out / "checkpoint.tmp", out / "checkpoint"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    model.save_pretrained(str(tmp))
+    torch.save({"optimizer": optimizer.state_dict(), "step": step, "losses": losses,
+                "train_seconds": train_seconds, "config": asdict(config)},
+               tmp / "trainer_state.pt")
+    if final.exists():
+        shutil.rmtree(final)
+    tmp.rename(final)  # a crash mid-save leaves the previous checkpoint intact
+
+
+def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any],
+               on_step: Callable[[int, float], None] | None = None,
+               log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Train (or resume) a LoRA adapter; returns the run summary (also OUT/train.json)."""
+    import torch
+    from peft import LoraConfig as PeftConfig
+    from peft import get_peft_model, set_peft_model_state_dict
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(config.seed)
+    start = time.perf_counter()
+    model, tokenizer = load_base(config.base, config.dtype)
+    log(f"loaded {config.base} in {time.perf_counter() - start:.1f}s")
+    model = get_peft_model(model, PeftConfig(r=config.rank, lora_alpha=config.alpha,
+                                             lora_dropout=config.dropout,
+                                             target_modules=config.target_modules,
+                                             task_type="CAUSAL_LM"))
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                                  lr=config.lr, weight_decay=0.0)
+    step, losses, earlier_s = 0, [], 0.0
+    ckpt = out / "checkpoint"
+    if (ckpt / "trainer_state.pt").exists():
+        from safetensors.torch import load_file
+
+        state = torch.load(ckpt / "trainer_state.pt", weights_only=False)
+        set_peft_model_state_dict(model, load_file(str(ckpt / "adapter_model.safetensors")))
+        optimizer.load_state_dict(state["optimizer"])
+        step, losses = int(state["step"]), list(state["losses"])
+        earlier_s = float(state.get("train_seconds", 0.0))
+        log(f"resuming from step {step}")
+        if on_step is not None and losses:
+            on_step(step, losses[-1])
+    cases = list(train_cases)[:config.train_limit] if config.train_limit else list(train_cases)
+    random.Random(config.seed).shuffle(cases)
+    per_step = config.batch_size * config.grad_accum
+    lora_dtype = next(p.dtype for p in model.parameters() if p.requires_grad)
+    log(f"{len(cases)} training cases, {per_step} per step, base weights {model.dtype}, "
+        f"adapter {lora_dtype}, "
+        f"{100 * config.full_catalog_share:.0f}% with the full catalog")
+    model.train()
+    loop_start = time.perf_counter()
+    while step < config.steps:
+        total = 0.0
+        for i in range(per_step):
+            index = step * per_step + i
+            case = cases[index % len(cases)]
+            names = offered_tools([s.tool for s in case.gold.steps], registry,
+                                  random.Random(f"{config.seed}:{index}"),
+                                  config.full_catalog_share)
+            planner = planner_prompt(registry.subset(names))
+            ids, labels = encode_case(tokenizer, planner, case, config.max_len)
+            result = model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels]))
+            (result.loss / per_step).backward()
+            total += float(result.loss.detach()) / per_step
+        optimizer.step()
+        optimizer.zero_grad()
+        step += 1
+        losses.append(round(total, 4))
+        if on_step is not None:
+            on_step(step, total)
+        if step % config.save_every == 0 or step == config.steps:
+            _save_checkpoint(model, optimizer, step, out, config, losses,
+                             earlier_s + time.perf_counter() - loop_start)
+    model.save_pretrained(str(out / "adapter"))
+    (out / "adapter" / "modalswitch_train.json").write_text(
+        json.dumps(asdict(config), indent=1), encoding="utf-8")
+    summary = {"steps": step, "final_loss": losses[-1] if losses else None,
+               "first_loss": losses[0] if losses else None, "train_cases": len(cases),
+               "seconds": round(time.perf_counter() - start, 1),
+               "train_seconds": round(earlier_s + time.perf_counter() - loop_start, 3)}
+    (out / "train.json").write_text(json.dumps(summary | {"losses": losses}, indent=1),
+                                    encoding="utf-8")
+    model.eval()
+    summary["model"], summary["tokenizer"] = model, tokenizer
+    return summary
+
+
+def tuned_planner(model: Any, tokenizer: Any, registry: Registry, name: str = "lora") -> LLMPlanner:
+    """An LLMPlanner over a (tuned) transformers model, prompted as in training."""
+    return LLMPlanner(HFChat(model, tokenizer, name), registry, use_examples=False,
+                      max_repairs=0)

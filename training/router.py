@@ -1,0 +1,134 @@
+"""Train and score the router head on the switching dataset (numpy logistic regression)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.plan.model import Plan
+from modalswitch.agent.plan.validate import output_modalities
+from modalswitch.agent.planners.router import (
+    OUT_MODALITIES,
+    Router,
+    RouterHead,
+    embed,
+    features,
+    sigmoid,
+)
+from modalswitch.tools.contract.registry import Registry
+
+
+def case_labels(plan: Plan, inputs: Sequence[InputSpec], registry: Registry,
+                tools: Sequence[str]) -> list[float]:
+    """needs_tool, out:<modality>..., tool:<name>... for one gold plan."""
+    mods = set(output_modalities(plan, registry, inputs))
+    used = {s.tool for s in plan.steps}
+    return ([float(bool(plan.steps))] + [float(m in mods) for m in OUT_MODALITIES]
+            + [float(t in used) for t in tools])
+
+
+def label_names(tools: Sequence[str]) -> list[str]:
+    """The head's label names, in column order."""
+    return ["needs_tool", *(f"out:{m}" for m in OUT_MODALITIES), *(f"tool:{t}" for t in tools)]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, *, epochs: int = 400, lr: float = 0.05,
+                 l2: float = 1e-4, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Multi-label logistic regression by full-batch Adam; returns (weights, bias)."""
+    rng = np.random.default_rng(seed)
+    w = rng.normal(0, 0.01, (x.shape[1], y.shape[1])).astype(np.float32)
+    b = np.zeros(y.shape[1], dtype=np.float32)
+    m_w, v_w, m_b, v_b = (np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b))
+    # rare labels (a tool used in 1% of cases) get their positives weighted up
+    pos = y.mean(axis=0).clip(1e-3, 1)
+    weight = np.where(y > 0, np.minimum(0.5 / pos, 10.0), 1.0).astype(np.float32)
+    for t in range(1, epochs + 1):
+        p = sigmoid(x @ w + b)
+        grad = (p - y) * weight / len(x)
+        g_w, g_b = x.T @ grad + l2 * w, grad.sum(axis=0)
+        for param, g, m, v in ((w, g_w, m_w, v_w), (b, g_b, m_b, v_b)):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            param -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w, b
+
+
+def dataset_arrays(cases: Sequence[Any], registry: Registry, tools: Sequence[str],
+                   embedder: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(features, labels) of eval cases (evals.datasets.Case)."""
+    x = features(embed([c.request for c in cases], embedder), [c.inputs for c in cases])
+    y = np.array([case_labels(c.gold, c.inputs, registry, tools) for c in cases],
+                 dtype=np.float32)
+    return x, y
+
+
+def route_scores(router: Router, probs: np.ndarray, y: np.ndarray,
+                 cases: Sequence[Any]) -> dict[str, Any]:
+    """Routing accuracy, no-tool accuracy, modality accuracy and tool-subset recall."""
+    routes = [router.decide(p) for p in probs]
+    labels = router.head.labels
+    gold_tool = y[:, labels.index("needs_tool")] > 0
+    pred_tool = np.array([r.needs_tool for r in routes])
+    mods = [labels.index(f"out:{m}") for m in OUT_MODALITIES]
+    tool = np.flatnonzero(gold_tool)
+    covered = [{s.tool for s in cases[int(i)].gold.steps} <= set(routes[i].tools) for i in tool]
+    return {
+        "n": len(cases),
+        "routing_accuracy": float((gold_tool == pred_tool).mean()),
+        "no_tool_accuracy": float((~pred_tool[~gold_tool]).mean()) if (~gold_tool).any() else None,
+        "tool_recall": float(pred_tool[gold_tool].mean()) if gold_tool.any() else None,
+        "modality_accuracy": float(((probs[:, mods] >= 0.5) == (y[:, mods] > 0)).all(axis=1)
+                                   .mean()),
+        "subset_recall": float(np.mean(covered)) if covered else None,
+        "subset_size": float(np.mean([len(routes[i].tools) for i in tool])) if covered else None,
+    }
+
+
+def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall: float = 0.99,
+         min_subset_recall: float = 0.98) -> RouterHead:
+    """Pick thresholds on dev: the highest P(tool) cut that keeps tool recall, and the
+    highest keep-threshold whose tool subsets still hold every gold tool often enough."""
+    tool_col = head.labels.index("needs_tool")
+    is_tool = y[:, tool_col] > 0
+    for cut in np.arange(0.9, 0.04, -0.05):
+        if (probs[is_tool, tool_col] >= cut).mean() >= min_tool_recall:
+            head.tool_threshold = round(float(cut), 2)
+            break
+    tool_cols = [i for i, label in enumerate(head.labels) if label.startswith("tool:")]
+    for keep in (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01):
+        ok = 0
+        for row_p, row_y in zip(probs[is_tool], y[is_tool], strict=True):
+            order = [tool_cols[j] for j in np.argsort(-row_p[tool_cols])]
+            chosen = {c for c in tool_cols if row_p[c] >= keep} | set(order[:head.min_tools])
+            ok += all(c in chosen for c in tool_cols if row_y[c] > 0)
+        if ok / max(int(is_tool.sum()), 1) >= min_subset_recall:
+            head.keep_threshold = keep
+            break
+    else:
+        head.keep_threshold = 0.01
+    return head
+
+
+def train_router(train: Sequence[Any], dev: Sequence[Any], registry: Registry, out: Path, *,
+                 epochs: int = 400, embedder: str | None = None,
+                 log: Any = print) -> dict[str, Any]:
+    """Train the head on train, tune thresholds on dev, save it, and return dev scores."""
+    tools = registry.names
+    start = time.perf_counter()
+    x_train, y_train = dataset_arrays(train, registry, tools, embedder)
+    x_dev, y_dev = dataset_arrays(dev, registry, tools, embedder)
+    log(f"embedded {len(train) + len(dev)} requests in {time.perf_counter() - start:.1f}s")
+    w, b = fit_logistic(x_train, y_train, epochs=epochs)
+    head = RouterHead(label_names(tools), w, b,
+                      meta={"embedder": "all-MiniLM-L6-v2", "train_cases": len(train),
+                            "epochs": epochs})
+    head = tune(head, head.predict(x_dev), y_dev)
+    head.save(out)
+    return route_scores(Router(head, embedder=embedder), head.predict(x_dev), y_dev, dev)
