@@ -167,7 +167,7 @@ class StepTimeoutError(ToolError):
     """A step ran past its time limit."""
 
 
-class UpstreamFailed(ToolError):  # noqa: N818 (its name is the error_type in response.json)
+class UpstreamFailed(ToolError):
     """A step was skipped because a step it needs failed."""
 
 

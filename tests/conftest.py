@@ -113,7 +113,7 @@ def executed_eval(tmp_path_factory: pytest.TempPathFactory, fake_eval_dataset: P
     """An eval folder whose oracle plans ran on fake tools for real: images, speech, a cache
     hit (caption-again), a retry (flaky), a crash and a plain text answer."""
     from modalswitch.agent.execution.executor import ExecutionPolicy
-    from modalswitch.evals.datasets.native import load_dataset
+    from modalswitch.evals.datasets.load import load_dataset
     from modalswitch.evals.runner.planners import OraclePlanner
     from modalswitch.evals.runner.run import EvalRun
 

@@ -15,8 +15,11 @@ class Planner(Protocol):
     """Anything that plans requests and answers text-only ones."""
 
     name: str
-    writer: ChatModel | None
-    """The model that writes text answers and text tools' output (None: no such model)."""
+
+    @property
+    def writer(self) -> ChatModel | None:
+        """The model that writes text answers and text tools' output (None: no such model)."""
+        ...
 
     def plan(self, request: str, inputs: Sequence[InputSpec],
              tracer: Tracer | None = None) -> Plan:

@@ -24,7 +24,7 @@ from modalswitch.agent.plan.model import InputRef, Plan, Step, StepRef, parse_re
 from modalswitch.agent.planners.llm import default_outputs
 from modalswitch.errors import DatasetError
 from modalswitch.evals.datasets.catalog import ToolSpec, field_names, slug, spec_registry
-from modalswitch.evals.datasets.native import Case, Dataset, read_jsonl
+from modalswitch.evals.datasets.model import Case, Dataset, read_jsonl
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from modalswitch.evals.datasets.native import Dataset
+from modalswitch.evals.datasets.model import Dataset
 from modalswitch.evals.datasets.taskbench import published_scores
 from modalswitch.evals.runner.results import load_eval
 from modalswitch.evals.scoring.metrics import aggregate

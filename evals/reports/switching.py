@@ -38,8 +38,8 @@ COLUMNS = [("modality_accuracy", "output modality acc"), ("no_tool_accuracy", "n
 def router_report(splits: Sequence[str]) -> dict[str, Any]:
     """The shipped router's scores on whole splits, and its one-request latency."""
     from modalswitch.agent.planners.router import Router, RouterHead, default_head_path, embed
+    from modalswitch.evals.scoring.routing import dataset_arrays, route_scores
     from modalswitch.tools.catalog import default_registry
-    from modalswitch.training.router import dataset_arrays, route_scores
 
     registry = default_registry()
     head = RouterHead.load(default_head_path())

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 from modalswitch.errors import UserError
-from modalswitch.evals.datasets.native import Case
+from modalswitch.evals.datasets.model import Case
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.fakes import write_tone_wav
 

@@ -17,7 +17,7 @@ from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.llm import LLMPlanner
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import UserError
-from modalswitch.evals.datasets.native import Case, Dataset
+from modalswitch.evals.datasets.model import Case, Dataset
 from modalswitch.evals.datasets.shipped import data_dir
 from modalswitch.tools.contract.chat import ChatModel, Message
 from modalswitch.tools.contract.modality import Modality
@@ -31,8 +31,11 @@ class EvalPlanner(Protocol):
 
     name: str
     serial: bool
-    writer: ChatModel | None
-    """The model tools that write are given when plans are executed."""
+
+    @property
+    def writer(self) -> ChatModel | None:
+        """The model tools that write are given when plans are executed."""
+        ...
 
     def plan_case(self, case: Case, tracer: Tracer | None = None) -> Plan:
         """A plan for the case (PlannerError when there is none)."""

@@ -27,7 +27,7 @@ from modalswitch.agent.plan.validate import validate_plan
 from modalswitch.agent.trace.events import ErrorEvent, PlanReady, RunEnd, RunStart
 from modalswitch.agent.trace.tracer import Tracer, read_trace
 from modalswitch.errors import DatasetError, ModalswitchError, UserError
-from modalswitch.evals.datasets.native import Case, Dataset
+from modalswitch.evals.datasets.model import Case, Dataset
 from modalswitch.evals.runner.planners import EvalPlanner, dataset_registry
 from modalswitch.evals.runner.results import (
     CaseResult,

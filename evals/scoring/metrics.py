@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref, unescape
 from modalswitch.agent.plan.validate import check_plan, output_modalities
-from modalswitch.evals.datasets.native import Case
+from modalswitch.evals.datasets.model import Case
 from modalswitch.evals.runner.results import CaseResult
 from modalswitch.evals.scoring.counts import Counts, mean, multiset_counts, percentile
 from modalswitch.tools.contract.registry import Registry

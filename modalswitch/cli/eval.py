@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from modalswitch.cli.common import ERR, OUT, Subparsers
 from modalswitch.errors import UserError
-from modalswitch.evals.datasets.native import Dataset
+from modalswitch.evals.datasets.model import Dataset
 from modalswitch.evals.datasets.shipped import shipped_dataset
 from modalswitch.evals.runner.planners import PLANNERS
 
@@ -70,7 +70,7 @@ def run_with_progress(dataset: Dataset, planner_name: str, out: Path, args: argp
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`eval run DATASET`: run, score, save, and print the metrics."""
-    from modalswitch.evals.datasets.native import load_dataset
+    from modalswitch.evals.datasets.load import load_dataset
     from modalswitch.evals.reports.fmt import metrics_table, split_table
 
     dataset = load_dataset(resolve_dataset(args.dataset), args.format)
@@ -110,7 +110,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     """`eval leaderboard DIR`: our planners' TaskBench scores beside the published ones."""
-    from modalswitch.evals.datasets.native import load_dataset
+    from modalswitch.evals.datasets.load import load_dataset
     from modalswitch.evals.reports.leaderboard import leaderboard_rows, markdown_table
 
     dataset = load_dataset(resolve_dataset(args.dir), args.format or "taskbench")

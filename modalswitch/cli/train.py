@@ -147,8 +147,9 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     """Train the router head on train, tune it on dev, and report dev and test scores."""
     from modalswitch.agent.planners.router import Router, RouterHead, default_head_path
     from modalswitch.evals.datasets.native import load_native
+    from modalswitch.evals.scoring.routing import dataset_arrays, route_scores
     from modalswitch.tools.catalog import default_registry
-    from modalswitch.training.router import dataset_arrays, route_scores, train_router
+    from modalswitch.training.router import train_router
 
     data = Path(args.data) if args.data else switch_data_dir()
     out = Path(args.out) if args.out else default_head_path()

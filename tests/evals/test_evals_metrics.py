@@ -9,7 +9,7 @@ import pytest
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.evals.datasets.catalog import ToolSpec, spec_registry
-from modalswitch.evals.datasets.native import Case, plan_shape
+from modalswitch.evals.datasets.model import Case, plan_shape
 from modalswitch.evals.runner.results import CaseResult
 from modalswitch.evals.scoring.counts import Counts, mean, multiset_counts, percentile, set_counts
 from modalswitch.evals.scoring.metrics import (

@@ -13,10 +13,10 @@ from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import check_plan
 from modalswitch.agent.planners.llm import LLMPlanner
 from modalswitch.agent.trace.tracer import read_trace
-from modalswitch.cli.eval import resolve_dataset
 from modalswitch.cli import main
+from modalswitch.cli.eval import resolve_dataset
 from modalswitch.errors import DatasetError
-from modalswitch.evals.datasets.native import load_dataset
+from modalswitch.evals.datasets.load import load_dataset
 from modalswitch.evals.runner.planners import (
     NoToolPlanner,
     OraclePlanner,
@@ -352,7 +352,7 @@ def test_materialize_makes_real_inputs(tmp_path: Path) -> None:
     from PIL import Image
 
     from modalswitch.agent.plan.inputs import InputSpec
-    from modalswitch.evals.datasets.native import Case
+    from modalswitch.evals.datasets.model import Case
     from modalswitch.evals.runner.media_inputs import materialize
     from modalswitch.tools.contract.modality import Modality
     from modalswitch.tools.runtime.media import probe

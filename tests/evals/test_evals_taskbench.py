@@ -14,7 +14,7 @@ from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.schema import plan_json_schema
 from modalswitch.agent.plan.validate import check_plan
 from modalswitch.errors import DatasetError, ToolError
-from modalswitch.evals.datasets.native import detect_format, load_dataset
+from modalswitch.evals.datasets.load import detect_format, load_dataset
 from modalswitch.evals.datasets.taskbench import (
     TaskBenchCatalog,
     extract_inputs,

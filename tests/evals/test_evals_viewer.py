@@ -9,7 +9,7 @@ from rich.console import Console
 
 from modalswitch.agent.chat.scripted import ScriptedChat
 from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.evals.datasets.native import load_dataset
+from modalswitch.evals.datasets.load import load_dataset
 from modalswitch.evals.reports.compare import compare_dirs, compare_view
 from modalswitch.evals.runner.planners import NoToolPlanner, OraclePlanner, PlannerAdapter
 from modalswitch.evals.runner.run import run_eval

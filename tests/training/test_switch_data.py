@@ -118,8 +118,8 @@ def test_switch_report_resumes_and_writes_the_doc_table(
     (out / "report.json").write_text(json.dumps(
         {"splits": ["dev"], "limit": 24, "planners": {"dev": {"tuned-routed": row}}}))
     doc.write_text(f"# Switching\n\n{BEGIN}\nold table\n{END}\n\nmore text\n")
-    args = ["eval", "switching", "--resume", "--no-router", "--splits", "dev", "--planners", "tuned-routed",
-            "--limit", "24", "--out", str(out), "--doc", str(doc)]
+    args = ["eval", "switching", "--resume", "--no-router", "--splits", "dev",
+            "--planners", "tuned-routed", "--limit", "24", "--out", str(out), "--doc", str(doc)]
     assert main(args) == 0
     text = doc.read_text()
     assert "old table" not in text and text.endswith("more text\n")

@@ -12,9 +12,10 @@ from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.planners.routed import RoutedPlanner
 from modalswitch.agent.planners.router import Route, Router, RouterHead, input_features
 from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch.evals.scoring.routing import label_names
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
-from modalswitch.training.router import fit_logistic, label_names, tune
+from modalswitch.training.router import fit_logistic, tune
 
 TOOLS = ["fake_caption", "fake_draw", "fake_speak", "fake_transcribe"]
 
