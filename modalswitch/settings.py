@@ -190,3 +190,12 @@ def memory_budget_bytes(default_gb: float = 12) -> int:
         return int(float(value if value is not None else default_gb) * 1024**3)
     except ValueError:
         raise ConfigError(f"memory budget {value!r} is not a number of GB") from None
+
+
+def markdown_table() -> str:
+    """VARIABLES as the Markdown table in docs/settings.md."""
+    rows = ["| variable | config file | default | what it sets |", "|---|---|---|---|"]
+    for var in VARIABLES:
+        key = f"`{var.key}`" if var.key else "–"
+        rows.append(f"| `{var.name}` | {key} | {var.default or '–'} | {var.meaning} |")
+    return "\n".join(rows)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tiny_models import TinyModels
 
-from modalswitch.tools.contract.registry import Registry
+from modalswitch import Registry
 from modalswitch.tools.fakes import fake_registry, write_tone_wav
 
 
@@ -112,10 +112,10 @@ def fake_eval_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def executed_eval(tmp_path_factory: pytest.TempPathFactory, fake_eval_dataset: Path) -> Path:
     """An eval folder whose oracle plans ran on fake tools for real: images, speech, a cache
     hit (caption-again), a retry (flaky), a crash and a plain text answer."""
-    from modalswitch.agent.execution.executor import ExecutionPolicy
-    from modalswitch.evals.datasets.load import load_dataset
+    from modalswitch import ExecutionPolicy
+    from modalswitch.evals.datasets import load_dataset
+    from modalswitch.evals.runner import EvalRun
     from modalswitch.evals.runner.planners import OraclePlanner
-    from modalswitch.evals.runner.run import EvalRun
 
     out = tmp_path_factory.mktemp("fake-eval")
     dataset = load_dataset(fake_eval_dataset)

@@ -15,8 +15,10 @@ Every import counts, including those inside functions and under TYPE_CHECKING.
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -197,3 +199,26 @@ print("ok")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def test_the_wheel_ships_every_module_and_data_file(tmp_path: Path) -> None:
+    source = tmp_path / "src"  # a copy: building writes build/ beside the sources
+    for name in [*ROOTS, "setup.py", "pyproject.toml", "README.md"]:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(REPO / name, source / name)
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                           "--no-build-isolation", "-w", str(tmp_path), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (wheel,) = tmp_path.glob("modalswitch-*.whl")
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("modalswitch/")}
+    expected = set()
+    for folder, package in ROOTS.items():
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                rel = path.relative_to(REPO / folder)
+                expected.add("/".join([*package.split("."), *rel.parts]))
+    assert expected - shipped == set()

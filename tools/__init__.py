@@ -2,6 +2,7 @@
 tools by what they do (understand/, generate/, transform/, text/); catalog.py assembles
 the default registry, fakes.py fast honest fakes for tests."""
 
+from modalswitch.tools.catalog import default_registry, media_tools
 from modalswitch.tools.contract.fields import (
     AudioArtifact,
     ImageArtifact,
@@ -12,8 +13,20 @@ from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore
+from modalswitch.tools.runtime.model_cache import ModelCache
 
 __all__ = [
-    "Artifact", "ArtifactStore", "AudioArtifact", "ImageArtifact", "Modality", "Registry",
-    "TextContent", "Tool", "ToolContext", "VideoArtifact",
+    "Artifact",
+    "ArtifactStore",
+    "AudioArtifact",
+    "ImageArtifact",
+    "Modality",
+    "ModelCache",
+    "Registry",
+    "TextContent",
+    "Tool",
+    "ToolContext",
+    "VideoArtifact",
+    "default_registry",
+    "media_tools",
 ]

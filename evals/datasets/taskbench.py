@@ -25,6 +25,7 @@ from modalswitch.agent.planners.llm import default_outputs
 from modalswitch.errors import DatasetError
 from modalswitch.evals.datasets.catalog import ToolSpec, field_names, slug, spec_registry
 from modalswitch.evals.datasets.model import Case, Dataset, read_jsonl
+from modalswitch.evals.scoring.taskbench_metrics import node_arguments
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
 
@@ -96,15 +97,6 @@ def extract_inputs(instruction: str) -> list[InputSpec]:
     return found
 
 
-def _arguments(node: dict[str, Any]) -> list[Any]:
-    args = node.get("arguments", [])
-    if isinstance(args, str):
-        return [args]
-    if isinstance(args, dict):
-        return list(args.values())
-    return list(args) if isinstance(args, list) else [args]
-
-
 def _to_plan_value(value: Any, index: int, n_nodes: int, inputs: list[InputSpec]) -> Any:
     if not isinstance(value, str):
         return value
@@ -130,7 +122,7 @@ def taskbench_to_plan(nodes: list[dict[str, Any]], inputs: list[InputSpec],
         fields = (list(catalog.registry.get(tool).Input.model_fields)
                   if tool in catalog.registry else [])
         args: dict[str, Any] = {}
-        for k, value in enumerate(_arguments(node)):
+        for k, value in enumerate(node_arguments(node)):
             key = fields[k] if k < len(fields) else f"arg{k + 1}"
             args[key] = _to_plan_value(value, i, len(nodes), inputs)
         steps.append(Step(id=f"s{i + 1}", tool=tool, args=args))

@@ -54,7 +54,8 @@ class Extracted:
     arg_values: list[str] = field(default_factory=list)
 
 
-def _node_arguments(node: dict[str, Any]) -> list[Any]:
+def node_arguments(node: dict[str, Any]) -> list[Any]:
+    """A TaskBench node's arguments as a list, however the sample wrote them."""
     args = node.get("arguments", [])
     if isinstance(args, str):
         return [args]
@@ -89,7 +90,7 @@ def extract(nodes: Iterable[dict[str, Any]], output_type: dict[str, str]) -> Ext
     out = Extracted(names=[str(n.get("task", "")).replace("_", " ") for n in nodes])
     for inx, node in enumerate(nodes):
         task = str(node.get("task", ""))
-        for argument in _node_arguments(node):
+        for argument in node_arguments(node):
             try:
                 pair = _pair(argument, inx, out.names, task, output_type, out.links)
             except (ValueError, TypeError, IndexError, AttributeError, StopIteration):

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.planners.scripted import ScriptedPlanner
-from modalswitch.errors import EmptyRequestError, InputFileError
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.runtime.artifacts import ArtifactStore
+from modalswitch import Agent, InputFileError, Modality, ScriptedPlanner
+from modalswitch.errors import EmptyRequestError
+from modalswitch.tools import ArtifactStore
 from modalswitch.tools.runtime.media import Limits
 
 

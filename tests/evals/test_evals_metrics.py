@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan
+from modalswitch import Modality, Plan, Registry
+from modalswitch.agent.plan import InputSpec
+from modalswitch.evals.datasets import Case
 from modalswitch.evals.datasets.catalog import ToolSpec, spec_registry
-from modalswitch.evals.datasets.model import Case, plan_shape
+from modalswitch.evals.datasets.model import plan_shape
 from modalswitch.evals.runner.results import CaseResult
 from modalswitch.evals.scoring.counts import Counts, mean, multiset_counts, percentile, set_counts
 from modalswitch.evals.scoring.metrics import (
@@ -19,8 +20,6 @@ from modalswitch.evals.scoring.metrics import (
     score_plan,
     summarize,
 )
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.registry import Registry
 
 IMG, AUD, TXT = Modality.IMAGE, Modality.AUDIO, Modality.TEXT
 

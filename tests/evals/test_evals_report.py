@@ -100,9 +100,9 @@ def test_media_html_for_each_modality(tmp_path: Path) -> None:
 def test_report_escapes_untrusted_text(tmp_path: Path) -> None:
     import json
 
-    from modalswitch.evals.datasets.load import load_dataset
+    from modalswitch.evals.datasets import load_dataset
+    from modalswitch.evals.runner import run_eval
     from modalswitch.evals.runner.planners import OraclePlanner
-    from modalswitch.evals.runner.run import run_eval
 
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"id": "x<y", "request": "<script>alert(1)</script>",

@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.validate import check_plan
-from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.trace.tracer import read_trace
+from modalswitch import LLMPlanner, Plan, ScriptedChat
+from modalswitch.agent.plan import check_plan
+from modalswitch.agent.trace import read_trace
 from modalswitch.cli import main
 from modalswitch.cli.eval import resolve_dataset
 from modalswitch.errors import DatasetError
-from modalswitch.evals.datasets.load import load_dataset
+from modalswitch.evals.datasets import load_dataset
+from modalswitch.evals.runner import EvalRun, run_eval
 from modalswitch.evals.runner.planners import (
     NoToolPlanner,
     OraclePlanner,
@@ -24,8 +23,7 @@ from modalswitch.evals.runner.planners import (
     make_planner,
 )
 from modalswitch.evals.runner.results import load_eval
-from modalswitch.evals.runner.run import EvalRun, run_eval
-from modalswitch.tools.catalog import default_registry
+from modalswitch.tools import default_registry
 from modalswitch.tools.fakes import fake_registry
 
 REQUIRED_KEYS = {"n", "validity", "modality_accuracy", "no_tool_accuracy", "node_f1", "edge_f1",
@@ -175,7 +173,7 @@ def test_make_planner_names() -> None:
     ds = load_dataset(resolve_dataset("core"))
     assert make_planner("oracle", ds).name == "oracle"
     assert make_planner("none", ds).name == "none"
-    from modalswitch.errors import UserError
+    from modalswitch import UserError
 
     with pytest.raises(UserError, match="unknown planner"):
         make_planner("gpt-7", ds)
@@ -289,7 +287,7 @@ def test_cli_leaderboard_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_resume_keeps_finished_cases_and_runs_the_rest(tmp_path: Path) -> None:
-    from modalswitch.errors import UserError
+    from modalswitch import UserError
 
     ds = load_dataset(resolve_dataset("core"))
     run_eval(ds, OraclePlanner(), tmp_path, limit=3)
@@ -351,10 +349,10 @@ def test_embedded_planner_runs_through_the_eval(tmp_path: Path) -> None:
 def test_materialize_makes_real_inputs(tmp_path: Path) -> None:
     from PIL import Image
 
-    from modalswitch.agent.plan.inputs import InputSpec
-    from modalswitch.evals.datasets.model import Case
+    from modalswitch import Modality
+    from modalswitch.agent.plan import InputSpec
+    from modalswitch.evals.datasets import Case
     from modalswitch.evals.runner.media_inputs import materialize
-    from modalswitch.tools.contract.modality import Modality
     from modalswitch.tools.runtime.media import probe
 
     (tmp_path / "given.png").write_bytes(b"")  # a file beside the dataset wins

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.schema import plan_json_schema
-from modalswitch.agent.plan.validate import check_plan
-from modalswitch.errors import DatasetError, ToolError
-from modalswitch.evals.datasets.load import detect_format, load_dataset
+from modalswitch import Modality, Plan, ToolError
+from modalswitch.agent.plan import InputSpec, check_plan, plan_json_schema
+from modalswitch.errors import DatasetError
+from modalswitch.evals.datasets import load_dataset
+from modalswitch.evals.datasets.load import detect_format
 from modalswitch.evals.datasets.taskbench import (
     TaskBenchCatalog,
     extract_inputs,
@@ -23,11 +22,10 @@ from modalswitch.evals.datasets.taskbench import (
     published_scores,
     taskbench_to_plan,
 )
+from modalswitch.evals.runner import run_eval
 from modalswitch.evals.runner.planners import NoToolPlanner, OraclePlanner
-from modalswitch.evals.runner.run import run_eval
 from modalswitch.evals.scoring.counts import Counts
 from modalswitch.evals.scoring.taskbench_metrics import content_type, extract, sample_counts
-from modalswitch.tools.contract.modality import Modality
 
 TOOLS = [
     {"id": "Image Colorizer", "desc": "Adds color to a black and white image.",
@@ -324,7 +322,7 @@ def test_oracle_scores_one_and_none_zero_on_the_full_sample(taskbench_sample: Pa
 
 
 def test_taskbench_cannot_be_executed(tb_dir: Path, tmp_path: Path) -> None:
-    from modalswitch.errors import UserError
+    from modalswitch import UserError
 
     with pytest.raises(UserError, match="plan-only"):
         run_eval(load_dataset(tb_dir), OraclePlanner(), tmp_path / "x", execute=True)

@@ -7,13 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.evals.datasets.load import load_dataset
+from modalswitch import LLMPlanner, ScriptedChat
+from modalswitch.evals.datasets import load_dataset
 from modalswitch.evals.reports.compare import compare_dirs, compare_view
+from modalswitch.evals.runner import run_eval
 from modalswitch.evals.runner.planners import NoToolPlanner, OraclePlanner, PlannerAdapter
-from modalswitch.evals.runner.run import run_eval
-from modalswitch.tools.catalog import default_registry
+from modalswitch.tools import default_registry
 from modalswitch.views.eval_browser import view_trace
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch import Agent, ScriptedPlanner
 from modalswitch.interfaces.langchain import agent_tool, registry_tools
 
 

@@ -6,8 +6,7 @@ import base64
 import io
 import json
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch import Agent, ScriptedPlanner
 from modalswitch.interfaces.mcp import MCPServer
 
 

@@ -15,21 +15,22 @@ from typing import Any
 import pytest
 from conftest import espeak_wav
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.planners.scripted import ScriptedPlanner
-from modalswitch.errors import InputFileError, ToolError
-from modalswitch.tools.catalog import default_registry
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.contract.tool import ToolContext
-from modalswitch.tools.generate.speech import TextToSpeech
-from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore, Provenance
-from modalswitch.tools.runtime.model_cache import ModelCache
+from modalswitch import (
+    Agent,
+    Artifact,
+    InputFileError,
+    Modality,
+    Registry,
+    ScriptedPlanner,
+    ToolContext,
+    ToolError,
+)
+from modalswitch.tools import ArtifactStore, ModelCache, default_registry
+from modalswitch.tools.generate import TextToSpeech
+from modalswitch.tools.runtime.artifacts import Provenance
 from modalswitch.tools.runtime.weights import WHISPER_BASE, package_dir
-from modalswitch.tools.understand.classify_image import ClassifyImage, imagenet_classes
-from modalswitch.tools.understand.describe_image import DescribeImage
-from modalswitch.tools.understand.read_text import ReadText
-from modalswitch.tools.understand.speech_to_text import SpeechToText
+from modalswitch.tools.understand import ClassifyImage, DescribeImage, ReadText, SpeechToText
+from modalswitch.tools.understand.classify_image import imagenet_classes
 
 pytestmark = pytest.mark.real
 

@@ -10,18 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from modalswitch.errors import MissingModelError, ToolError
+from modalswitch import MissingModelError, Modality, ToolContext, ToolError
 from modalswitch.evals.bench import demo_media
-from modalswitch.tools.catalog import default_registry
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.tool import ToolContext
+from modalswitch.tools import ArtifactStore, ModelCache, default_registry
+from modalswitch.tools.generate import TextToSpeech
 from modalswitch.tools.generate import speech as text_to_speech
-from modalswitch.tools.generate.speech import TextToSpeech
 from modalswitch.tools.runtime import weights
-from modalswitch.tools.runtime.artifacts import ArtifactStore
-from modalswitch.tools.runtime.model_cache import ModelCache
-from modalswitch.tools.understand import speech_to_text
-from modalswitch.tools.understand.classify_image import ClassifyImage, Label, imagenet_classes
+from modalswitch.tools.understand import ClassifyImage, SpeechToText, speech_to_text
+from modalswitch.tools.understand.classify_image import Label, imagenet_classes
 from modalswitch.tools.understand.describe_image import compose
 from modalswitch.tools.understand.read_text import (
     TextLine,
@@ -29,7 +25,6 @@ from modalswitch.tools.understand.read_text import (
     order_lines,
     parse_tesseract_tsv,
 )
-from modalswitch.tools.understand.speech_to_text import SpeechToText
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.validate import check_plan
+from modalswitch import Modality, Plan, Registry
+from modalswitch.agent.plan import InputSpec, check_plan
 from modalswitch.cli import main
 from modalswitch.evals.datasets.native import load_native
 from modalswitch.evals.runner.run import check_gold_tools
-from modalswitch.tools.catalog import default_registry
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools import default_registry
 from modalswitch.tools.fakes import FakeCaption, FakeDraw
 from modalswitch.training.dataset.generate import DEFAULT_OUT, generate, split_templates
 

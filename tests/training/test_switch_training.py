@@ -82,9 +82,9 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
     assert shapes["blk.0.attn_k.weight.lora_b"] == [8, 32]
 
     # the adapter names its base, so a planner can find the model to apply it to
+    from modalswitch import UserError
     from modalswitch.agent.chat.lora_adapter import adapter_base
     from modalswitch.agent.planners.presets import tuned_chat
-    from modalswitch.errors import UserError
 
     assert adapter_base(out / "adapter.gguf") == str(model_dir)
     with pytest.raises(UserError, match="not packaged"):
@@ -94,7 +94,7 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
 def test_examples_offer_narrowed_catalogs_with_the_gold_tools() -> None:
     import random
 
-    from modalswitch.tools.catalog import default_registry
+    from modalswitch.tools import default_registry
     from modalswitch.training.lora import offered_tools
 
     registry = default_registry()
@@ -116,7 +116,7 @@ def test_training_target_is_the_plan_as_decoding_writes_it(tiny_setup: tuple[Pat
     from transformers import AutoTokenizer
 
     from modalswitch.evals.datasets.native import load_native
-    from modalswitch.tools.catalog import default_registry
+    from modalswitch.tools import default_registry
     from modalswitch.training.lora import encode_case, planner_prompt
 
     model_dir, data = tiny_setup
@@ -131,8 +131,8 @@ def test_training_target_is_the_plan_as_decoding_writes_it(tiny_setup: tuple[Pat
 
 
 def test_missing_adapter_and_bad_dtype_are_clear_errors(tmp_path: Path) -> None:
+    from modalswitch import MissingModelError, UserError
     from modalswitch.agent.planners.presets import tuned_chat
-    from modalswitch.errors import MissingModelError, UserError
     from modalswitch.training.lora import torch_dtype
 
     with pytest.raises(MissingModelError, match="adapter"):

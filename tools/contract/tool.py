@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,6 +65,8 @@ class ToolContext:
     parent: str | None = None
     """The step this context's tool was called from (sub-tool calls only)."""
     observer: SubToolObserver | None = None
+    calls: Counter[str] = field(default_factory=Counter)
+    """How many times this step called each tool (spans of repeated calls are numbered)."""
 
     def provenance(self) -> Provenance:
         """Provenance for an artifact this step makes."""
@@ -81,8 +84,11 @@ class ToolContext:
     def call(self, tool: Tool[Any, Any], args: BaseModel | dict[str, Any]) -> BaseModel:
         """Run another tool as part of this step, as a child span in the trace."""
         parsed = args if isinstance(args, tool.Input) else tool.Input.model_validate(args)
-        child = replace(self, step_id=f"{self.step_id}/{tool.name}", tool_name=tool.name,
-                        parent=self.step_id)
+        self.calls[tool.name] += 1
+        n = self.calls[tool.name]
+        span = f"{self.step_id}/{tool.name}" + (f"#{n}" if n > 1 else "")
+        child = replace(self, step_id=span, tool_name=tool.name, parent=self.step_id,
+                        calls=Counter())
         if self.observer is not None:
             self.observer.started(child, parsed)
         start = time.perf_counter()

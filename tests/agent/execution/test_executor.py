@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.execution.executor import ExecutionPolicy
-from modalswitch.agent.planners.scripted import ScriptedPlanner
-from modalswitch.agent.trace.tracer import read_trace
+from modalswitch import Agent, ExecutionPolicy, ScriptedPlanner
+from modalswitch.agent.trace import read_trace
 from modalswitch.tools.fakes import Flaky, Sleep, fake_registry
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
-from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
-from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
-from modalswitch.errors import IssueKind, PlanError
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.registry import Registry
+from modalswitch import Modality, Plan, PlanError, Registry
+from modalswitch.agent.plan import (
+    InputRef,
+    InputSpec,
+    StepRef,
+    bind_input_names,
+    check_plan,
+    output_modalities,
+    parse_ref,
+    validate_plan,
+)
+from modalswitch.errors import IssueKind
 
 AUDIO_IN = [InputSpec("call.wav", Modality.AUDIO)]
 IMAGE_IN = [InputSpec("photo.png", Modality.IMAGE)]

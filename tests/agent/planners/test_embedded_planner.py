@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import espeak_wav
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.planners.presets import embedded_planner
-from modalswitch.agent.trace.tracer import read_trace
-from modalswitch.tools.catalog import default_registry
+from modalswitch import Agent
+from modalswitch.agent.planners import embedded_planner
+from modalswitch.agent.trace import read_trace
+from modalswitch.tools import default_registry
 
 pytestmark = [pytest.mark.llm, pytest.mark.real]
 

@@ -7,14 +7,9 @@ import json
 import jsonschema
 import pytest
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.schema import plan_json_schema
-from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.trace.tracer import Tracer, read_trace
-from modalswitch.errors import PlannerError
-from modalswitch.tools.contract.modality import Modality
+from modalswitch import Agent, LLMPlanner, Modality, PlannerError, ScriptedChat
+from modalswitch.agent.plan import InputSpec, plan_json_schema
+from modalswitch.agent.trace import Tracer, read_trace
 
 AUDIO = [InputSpec("call.wav", Modality.AUDIO)]
 GOOD = {"steps": [{"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}}],
@@ -86,7 +81,7 @@ def assistant_plans(planner: LLMPlanner) -> list[dict]:
 
 
 def test_few_shot_examples_only_use_registered_tools(registry):
-    from modalswitch.tools.contract.registry import Registry
+    from modalswitch import Registry
 
     plans = assistant_plans(LLMPlanner(ScriptedChat([]), registry))
     assert all(s["tool"] in registry for p in plans for s in p["steps"])
@@ -106,8 +101,8 @@ def test_schema_accepts_valid_plans_and_rejects_unknown_tools(registry):
 
 
 def test_text_helper_tools_write_with_the_planners_llm(home, tmp_path):
-    from modalswitch.tools.contract.registry import Registry
-    from modalswitch.tools.text.writing import SummarizeText
+    from modalswitch import Registry
+    from modalswitch.tools.text import SummarizeText
 
     plan = {"steps": [{"id": "s1", "tool": "summarize_text", "args": {"text": "long words"}}],
             "outputs": ["@s1.text"]}

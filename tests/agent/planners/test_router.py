@@ -6,15 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.planners.routed import RoutedPlanner
-from modalswitch.agent.planners.router import Route, Router, RouterHead, input_features
-from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch import Modality, Plan, Registry, ScriptedPlanner
+from modalswitch.agent.plan import InputSpec
+from modalswitch.agent.planners import Route, RoutedPlanner, Router
+from modalswitch.agent.planners.router import RouterHead, input_features
 from modalswitch.evals.scoring.routing import label_names
-from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.contract.registry import Registry
 from modalswitch.training.router import fit_logistic, tune
 
 TOOLS = ["fake_caption", "fake_draw", "fake_speak", "fake_transcribe"]
@@ -87,7 +85,7 @@ def test_routed_planner_skips_text_requests(registry: Registry) -> None:
 
 
 def test_routed_planner_narrows_tools_and_falls_back(registry: Registry) -> None:
-    from modalswitch.errors import PlannerError
+    from modalswitch import PlannerError
 
     plan = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"prompt": "a cat"}}],
                        "outputs": ["@s1.image"]})
@@ -119,8 +117,7 @@ def test_routed_planner_narrows_tools_and_falls_back(registry: Registry) -> None
 @pytest.mark.parametrize(("p_tool", "required"), [(0.9, True), (0.6, False)])
 def test_a_sure_route_rules_out_the_empty_plan(registry: Registry, p_tool: float,
                                                required: bool) -> None:
-    from modalswitch.agent.chat.scripted import ScriptedChat
-    from modalswitch.agent.planners.llm import LLMPlanner
+    from modalswitch import LLMPlanner, ScriptedChat
 
     draw = {"wants": "image", "steps": [{"id": "s1", "tool": "fake_draw",
                                          "args": {"text": "a cat"}}], "outputs": ["@s1.image"]}
@@ -136,7 +133,7 @@ def test_a_sure_route_rules_out_the_empty_plan(registry: Registry, p_tool: float
 @pytest.mark.real
 def test_shipped_router_separates_tool_and_text_requests() -> None:
     pytest.importorskip("sentence_transformers")
-    from modalswitch.tools.catalog import default_registry
+    from modalswitch.tools import default_registry
 
     router = Router()
     names = default_registry().names
@@ -150,10 +147,33 @@ def test_shipped_router_separates_tool_and_text_requests() -> None:
 
 
 def test_embedded_configurations_are_named_and_checked() -> None:
-    from modalswitch.agent.planners.presets import CONFIGS, DEFAULT_CONFIG, embedded_planner
-    from modalswitch.errors import UserError
-    from modalswitch.tools.catalog import default_registry
+    from modalswitch import UserError
+    from modalswitch.agent.planners import embedded_planner
+    from modalswitch.agent.planners.presets import CONFIGS, DEFAULT_CONFIG
+    from modalswitch.tools import default_registry
 
     assert DEFAULT_CONFIG in CONFIGS
     with pytest.raises(UserError, match="choose from base, routed, tuned, tuned-routed"):
         embedded_planner(default_registry(), "fastest")
+
+
+def test_the_route_is_in_the_trace(registry: Registry, home: Path, tmp_path: Path) -> None:
+    """A trace explains why the planner saw the tools it saw."""
+    from modalswitch import Agent
+    from modalswitch.agent.trace import RouteDecision, read_trace, summarize_trace
+    from modalswitch.views.trace_tree import trace_tree
+
+    draw = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a cat"}}],
+                       "outputs": ["@s1.image"]})
+    routed = RoutedPlanner(lambda reg, steps: ScriptedPlanner([draw]), registry,
+                           _FixedRouter(_head(0.9, {"fake_draw": 0.9})))
+    Agent(routed, registry, home=home).run("draw a cat", out_dir=tmp_path / "run")
+    (route,) = [e for e in read_trace(tmp_path / "run" / "trace.jsonl")
+                if isinstance(e, RouteDecision)]
+    assert route.needs_tool and route.require_steps and route.threshold == 0.5
+    assert route.p_tool == pytest.approx(0.9, abs=1e-3)
+    assert "fake_draw" in route.tools and "fake_caption" not in route.tools
+    assert route.scores["fake_draw"] == pytest.approx(0.9, abs=1e-3)
+    console = Console(record=True, width=120)
+    console.print(trace_tree(summarize_trace(tmp_path / "run")))
+    assert "route: tools  P(tool) 0.90 (threshold 0.50)" in console.export_text()

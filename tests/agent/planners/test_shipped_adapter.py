@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.planners.presets import embedded_planner, shipped_adapter
-from modalswitch.tools.catalog import default_registry
-from modalswitch.tools.contract.modality import Modality
+from modalswitch import Modality
+from modalswitch.agent.plan import InputSpec
+from modalswitch.agent.planners import embedded_planner
+from modalswitch.agent.planners.presets import shipped_adapter
+from modalswitch.tools import default_registry
 
 gguf = pytest.importorskip("gguf")
 

@@ -7,10 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from modalswitch.agent.agent import Agent
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.trace.tracer import read_trace
+from modalswitch import Agent, LLMPlanner, ScriptedChat
+from modalswitch.agent.trace import read_trace
 from modalswitch.views.trace_tree import show_trace
 
 CHAIN = {"steps": [{"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},

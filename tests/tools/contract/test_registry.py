@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from modalswitch import Registry
 from modalswitch.errors import UnknownToolError
-from modalswitch.tools.contract.registry import Registry
 
 
 def test_modalities_come_from_the_typed_fields(registry):

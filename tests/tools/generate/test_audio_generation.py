@@ -8,10 +8,10 @@ import pytest
 import soundfile
 from media_checks import artifact, run_plan
 
+from modalswitch import Registry
 from modalswitch.settings import config_path
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.generate.bark import BarkSpeech, split_sentences
-from modalswitch.tools.generate.sound import GenerateSound
+from modalswitch.tools.generate import BarkSpeech, GenerateSound
+from modalswitch.tools.generate.bark import split_sentences
 
 
 def test_bark_speaks_each_sentence_with_a_voice_preset(tiny_models, home: Path,

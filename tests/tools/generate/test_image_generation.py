@@ -8,9 +8,9 @@ import pytest
 from media_checks import artifact, run_plan
 from PIL import Image
 
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.generate.image import GenerateImage
-from modalswitch.tools.transform.image_editing import InstructEditImage, TransformImage
+from modalswitch import Registry
+from modalswitch.tools.generate import GenerateImage
+from modalswitch.tools.transform import InstructEditImage, TransformImage
 
 
 @pytest.fixture

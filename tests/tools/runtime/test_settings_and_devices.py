@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 
-from modalswitch.errors import MissingModelError, UserError
+from modalswitch import MissingModelError, Registry, UserError
 from modalswitch.settings import config_path, memory_budget_bytes
-from modalswitch.tools.catalog import media_tools
-from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools import ModelCache, media_tools
 from modalswitch.tools.runtime import checkpoints, devices
 from modalswitch.tools.runtime.checkpoints import resolve, verify
 from modalswitch.tools.runtime.devices import Placement, detect_placement, place_pipeline
-from modalswitch.tools.runtime.model_cache import ModelCache
 from modalswitch.tools.runtime.slots import checkpoint_for, checkpoint_source, options_for
 
 NO_HOST = "modalswitch-test.invalid"  # the .invalid TLD never resolves

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from media_checks import run_plan
 
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.tools.catalog import media_tools
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.text.writing import RewritePrompt, SummarizeText, TranslateText
+from modalswitch import Registry, ScriptedChat
+from modalswitch.tools import media_tools
+from modalswitch.tools.text import RewritePrompt, SummarizeText, TranslateText
 
 
 def test_helpers_ask_the_chat_model(home: Path) -> None:
@@ -55,8 +54,7 @@ def test_the_tools_that_write_say_so() -> None:
 
 def test_tools_write_with_the_writer_not_the_plan_model(tmp_path: Path) -> None:
     """A plan-tuned planner keeps its model for plans; words come from its writer."""
-    from modalswitch.agent.agent import Agent
-    from modalswitch.agent.planners.llm import LLMPlanner
+    from modalswitch import Agent, LLMPlanner
 
     plan = {"wants": "text", "steps": [{"id": "s1", "tool": "summarize_text",
                                         "args": {"text": "Monarchs fly far."}}],

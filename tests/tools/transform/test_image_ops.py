@@ -8,8 +8,8 @@ import pytest
 from media_checks import artifact, run_plan
 from PIL import Image
 
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.transform.image_ops import ConvertImage, CropImage, ImageGrid, ResizeImage
+from modalswitch import Registry
+from modalswitch.tools.transform import ConvertImage, CropImage, ImageGrid, ResizeImage
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from media_checks import artifact, ffprobe, run_plan, stream
 from PIL import Image
 
-from modalswitch.tools.catalog import default_registry
+from modalswitch.tools import default_registry
 
 NARRATION = ("Butterflies begin life as caterpillars. Each one builds a chrysalis and changes "
              "completely. Monarchs then fly thousands of kilometres to spend the winter in "

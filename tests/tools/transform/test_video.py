@@ -10,13 +10,13 @@ from conftest import espeak_wav
 from media_checks import artifact, ffprobe, make_scene_video, run_plan, stream
 from PIL import Image
 
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.tools.contract.registry import Registry
+from modalswitch import Registry, ScriptedChat
 from modalswitch.tools.fakes import FakeCaption, FakeTranscribe
-from modalswitch.tools.generate.video import GenerateVideo
-from modalswitch.tools.transform.slideshow import MakeSlideshow, frame_counts
-from modalswitch.tools.transform.video_frames import ExtractAudio, ExtractKeyframes, pick_keyframes
-from modalswitch.tools.understand.summarize_video import SummarizeVideo
+from modalswitch.tools.generate import GenerateVideo
+from modalswitch.tools.transform import ExtractAudio, ExtractKeyframes, MakeSlideshow
+from modalswitch.tools.transform.slideshow import frame_counts
+from modalswitch.tools.transform.video_frames import pick_keyframes
+from modalswitch.tools.understand import SummarizeVideo
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +173,7 @@ def test_frame_counts_add_up_exactly() -> None:
 @pytest.mark.real
 def test_summarize_video_on_the_default_registry(scenes: Path, home: Path) -> None:
     """The catalog wires the real offline describer and faster-whisper into the summarizer."""
-    from modalswitch.tools.catalog import default_registry
+    from modalswitch.tools import default_registry
 
     response = run_plan(default_registry(), home,
                         [{"id": "s", "tool": "summarize_video",

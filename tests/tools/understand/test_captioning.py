@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from media_checks import run_plan
 
-from modalswitch.agent.chat.scripted import ScriptedChat
-from modalswitch.tools.contract.registry import Registry
+from modalswitch import Registry, ScriptedChat
 from modalswitch.tools.fakes import FakeCaption
-from modalswitch.tools.understand.captioning import AnswerImageQuestion, CaptionImage
+from modalswitch.tools.understand import AnswerImageQuestion, CaptionImage
 
 
 def _caption_and_answer(registry: Registry, home: Path, png: Path) -> tuple[str, str]:

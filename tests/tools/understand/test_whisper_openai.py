@@ -8,9 +8,9 @@ import pytest
 from conftest import espeak_wav
 from media_checks import run_plan
 
+from modalswitch import Registry
 from modalswitch.settings import config_path
-from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.understand.whisper_openai import WhisperTranscribe
+from modalswitch.tools.understand import WhisperTranscribe
 
 
 def test_transcribes_through_whisper_load_model(tiny_models, home: Path, tmp_path: Path,
@@ -32,7 +32,7 @@ def test_transcribes_through_whisper_load_model(tiny_models, home: Path, tmp_pat
 
 def test_size_name_not_downloaded_says_how_to_pull(home: Path, tone_wav: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from modalswitch.errors import MissingModelError
+    from modalswitch import MissingModelError
     from modalswitch.tools.understand import speech_to_text
 
     def no_parts(*args: object, **kwargs: object) -> Path:
