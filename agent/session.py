@@ -61,14 +61,17 @@ class Session:
     MAX_CARRIED = 8
     """How many of the latest earlier files a turn is given (a planner prompt stays short)."""
 
-    def __init__(self, run: RunFn, home: Path, session_id: str | None = None) -> None:
+    def __init__(self, run: RunFn, home: Path, session_id: str | None = None, *,
+                 create: bool = False) -> None:
         self.run = run
         self.root = Path(home) / "sessions"
-        if session_id is None:
-            self.record = SessionRecord(id=uuid.uuid4().hex[:12],
-                                        created=datetime.now(UTC).isoformat())
-        else:
+        if session_id is not None and not create:
             self.record = load_session(home, session_id)
+            return
+        if session_id is not None and not _ID.match(session_id):
+            raise SessionError(f"{session_id!r} is not a session id")
+        self.record = SessionRecord(id=session_id or new_session_id(),
+                                    created=datetime.now(UTC).isoformat())
 
     @property
     def id(self) -> str:
@@ -103,12 +106,13 @@ class Session:
 
     def ask(self, request: str, inputs: Sequence[str | os.PathLike[str]] = (),
             **options: Any) -> Response:
-        """Run the next turn: earlier files are inputs too; returns its response."""
+        """Run the next turn: earlier files are inputs too; returns its response. Options
+        go to Agent.run (`out_dir` defaults to the session's own turn folder)."""
         n = len(self.turns) + 1
         files = self.folder / "files"
         files.mkdir(parents=True, exist_ok=True)
         given = self.carried() + [str(p) for p in inputs]
-        run_dir = self.folder / f"turn{n}"
+        run_dir = Path(options.pop("out_dir", None) or self.folder / f"turn{n}")
         try:
             response = self.run(self.recap() + request, given, out_dir=run_dir,
                                        **options)
@@ -133,6 +137,11 @@ class Session:
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(self.record.model_dump_json(indent=2), encoding="utf-8")
         os.replace(tmp, path)
+
+
+def new_session_id() -> str:
+    """A fresh session id."""
+    return uuid.uuid4().hex[:12]
 
 
 def _carry(source: Path, dest: Path) -> Path:

@@ -39,13 +39,14 @@ class LocalEngine:
         return tool.run(args, ctx)
 
 
-def make_engine(name: str | None, store: ArtifactStore) -> Engine:
-    """The engine a name picks (None: $MODALSWITCH_ENGINE, default local)."""
+def make_engine(name: str | None, store: ArtifactStore, address: str | None = None) -> Engine:
+    """The engine a name picks (None: $MODALSWITCH_ENGINE, default local); `address` is the
+    Ray cluster's (None: $MODALSWITCH_RAY_ADDRESS)."""
     chosen = name or settings.choice("MODALSWITCH_ENGINE", ENGINES)
     if chosen == "ray":
         from modalswitch.agent.execution.ray_engine import RayEngine
 
-        return RayEngine(store, address=settings.setting("MODALSWITCH_RAY_ADDRESS"),
+        return RayEngine(store, address=address or settings.setting("MODALSWITCH_RAY_ADDRESS"),
                          transfer=settings.choice("MODALSWITCH_RAY_STORE",
                                                   ("shared", "object")))
     if chosen != "local":

@@ -54,6 +54,8 @@ class ExecutionPolicy:
     use_cache: bool = True
     engine: str | None = None
     """Where tools run: "local" (this process) or "ray"; None: $MODALSWITCH_ENGINE."""
+    ray_address: str | None = None
+    """The Ray cluster to join (None: $MODALSWITCH_RAY_ADDRESS, else a local instance)."""
 
 
 @dataclass
@@ -122,7 +124,7 @@ class Executor:
         self.models = models
         self.cache = cache
         self.policy = policy or ExecutionPolicy()
-        self.engine = make_engine(self.policy.engine, store)
+        self.engine = make_engine(self.policy.engine, store, self.policy.ray_address)
 
     def execute(self, plan: Plan, inputs: list[Artifact], tracer: Tracer, work_dir: Path,
                 chat: ChatModel | None = None,
