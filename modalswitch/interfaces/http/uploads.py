@@ -7,7 +7,6 @@ the size or count limit the client gets 413 with the limit in the message.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -106,7 +105,9 @@ async def read_submission(request: Request, inputs_dir: Path,
     try:
         data = RunRequest.model_validate_json(body)
     except ValidationError as exc:
-        raise HTTPException(422, json.loads(exc.json(include_url=False))) from None
+        raise HTTPException(422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                                  for e in exc.errors(include_url=False, include_input=False)]
+                            ) from None
     return Submission(request=_check_request(data.request), plan=_plan(data.plan),
                       session=data.session)
 
