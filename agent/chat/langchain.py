@@ -26,6 +26,7 @@ class LangChainChat:
         self.name = name or f"langchain:{label or type(model).__name__}"
 
     def _structured(self, schema: dict[str, Any]) -> Any | None:
+        schema = {"title": "reply", **schema}  # LangChain names the output after the title
         for method in ("json_schema", "function_calling"):
             try:
                 return self.model.with_structured_output(schema, method=method,

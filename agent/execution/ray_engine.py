@@ -86,9 +86,14 @@ class RayEngine:
         task = self._remote()
         payload = (walk(args, lambda a: _shipped(a, self._ray)) if self.transfer == "object"
                    else args.model_dump())
-        ref = task.options(**ray_options(tool)).remote(
-            tool, payload, str(self.store.root), self.transfer, ctx.step_id, ctx.tool_name,
-            str(ctx.work_dir))
+        try:
+            ref = task.options(**ray_options(tool)).remote(
+                tool, payload, str(self.store.root), self.transfer, ctx.step_id,
+                ctx.tool_name, str(ctx.work_dir))
+        except TypeError as exc:  # pickling: a lock, an open model handle...
+            raise ToolError(f"tool {tool.name} cannot be sent to a Ray worker ({exc}); keep "
+                            "its state picklable, or load models lazily through ctx.models"
+                            ) from exc
         while True:
             done, _ = self._ray.wait([ref], timeout=0.1)
             if done:
