@@ -146,4 +146,4 @@ def test_a_langchain_model_without_structured_output_gets_the_schema_in_the_prom
 @pytest.mark.parametrize("spec", ["openai:", "nobackend:x", "unknown-config"])
 def test_bad_planner_specs_are_user_errors(spec, tmp_path):
     with pytest.raises(UserError):
-        Agent(spec, fake_registry(), home=tmp_path / "home").planner
+        _ = Agent(spec, fake_registry(), home=tmp_path / "home").planner

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -123,7 +124,7 @@ def test_the_step_cache_and_time_limits_keep_their_meaning(local_ray, tmp_path, 
 
 def test_resource_needs_become_ray_options():
     class GpuDraw(FakeDraw):
-        resources = {"gpus": 1, "memory_gb": 2}
+        resources: ClassVar[dict[str, float]] = {"gpus": 1, "memory_gb": 2}
 
     assert ray_options(GpuDraw()) == {"num_cpus": 1, "max_retries": 0, "num_gpus": 1,
                                       "memory": 2 * 1024**3}
