@@ -288,6 +288,9 @@ class _Run:
                 chat=self.chat, observer=self.spans,
             )
             output = self.ex.engine.run(tool, args, ctx)
+            if cancel.is_set():  # timed out or cancelled: discarded, and never cached
+                return result("failed", error=f"step {step.id} was stopped",
+                              error_type=RunCancelled.__name__)
             if not isinstance(output, tool.Output):
                 raise ToolError(f"{step.tool} returned {type(output).__name__}, "
                                 f"not {tool.Output.__name__}")

@@ -93,3 +93,20 @@ def test_a_cancel_flag_set_before_the_steps_stops_the_run(home, tmp_path):
         agent.run("draw", out_dir=tmp_path / "run", cancel=cancel)
     last = read_trace(tmp_path / "run" / "trace.jsonl")[-1]
     assert last.type == "run_end" and last.status == "failed"
+
+
+def test_a_cancelled_step_s_late_result_is_not_cached(home, tmp_path):
+    plan = {"steps": [{"id": "slow", "tool": "sleep", "args": {"seconds": 30}}],
+            "outputs": ["@slow"]}
+    agent = Agent(ScriptedPlanner([plan]), fake_registry(), home=home)
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    agent.run("wait", out_dir=tmp_path / "first", cancel=cancel)
+    timer.join()
+    # the sleep tool returns normally once told to stop; that result must not be reused
+    again = threading.Event()
+    threading.Timer(0.3, again.set).start()
+    agent.run("wait", out_dir=tmp_path / "second", cancel=again)
+    events = read_trace(tmp_path / "second" / "trace.jsonl")
+    assert not [e for e in events if e.type == "cache_hit"]
