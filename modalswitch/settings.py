@@ -4,7 +4,7 @@ An environment variable beats the config file, which beats the default. The conf
 `$MODALSWITCH_CONFIG`, else `$MODALSWITCH_HOME/config.toml`:
 
     [planner]
-    name = "tuned-routed"         # which planner `run`, `plan`, `eval` and Agent() use
+    name = "tuned-routed"         # the planner: an embedded configuration, openai:MODEL...
     gguf = "/path/model.gguf"     # replaces the packaged 1.5B model
     adapter = "/path/adapter.gguf"
 
@@ -20,6 +20,10 @@ An environment variable beats the config file, which beats the default. The conf
     offload = false
     allow_download = false
     memory_budget_gb = 12
+    engine = "local"              # local | ray
+
+    [remote]                      # openai:/ollama: endpoints; [serve]: the HTTP service;
+    openai_base_url = "..."       # [telemetry]: OpenTelemetry (docs/settings.md has them all)
 
 `VARIABLES` lists every variable with its config key, default and meaning; docs/settings.md
 is its table (a test keeps the two in step).

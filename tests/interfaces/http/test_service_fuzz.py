@@ -35,7 +35,8 @@ def test_fuzzed_submissions_get_clear_answers(tmp_path: Path):
     with serve_in_thread(create_app(agent, config)) as url, \
             httpx.Client(base_url=url, timeout=30) as client:
 
-        @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=60, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.too_slow])
         @given(bodies, form_fields, files, st.booleans(), st.binary(max_size=40))
         def check(body: object, fields: dict[str, str], uploads: list[tuple[str, bytes]],
                   as_form: bool, raw: bytes) -> None:

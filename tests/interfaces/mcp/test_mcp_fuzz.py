@@ -114,7 +114,7 @@ def test_the_screen_answers_every_kind_of_malformed_line():
 def test_fuzzed_messages_always_get_answers_and_never_stop_the_server(tmp_path: Path):
     agent = Agent(ScriptedPlanner([{"steps": []}]), fake_registry(), home=tmp_path / "home")
 
-    @settings(max_examples=40, deadline=None,
+    @settings(max_examples=40, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(lines)
     def check(batch: list[tuple[str, Any]]) -> None:

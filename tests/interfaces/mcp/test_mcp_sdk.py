@@ -75,3 +75,16 @@ def test_streamable_http_mounted_in_serve(home: Path, tone_wav: Path):
     with serve_in_thread(app) as url:
         check(anyio.run(main, url))
         assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
+
+
+def test_the_mcp_command_serves_the_default_tools(tmp_path: Path):
+    env = {**os.environ, "MODALSWITCH_HOME": str(tmp_path / "home")}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "modalswitch", "mcp"],
+                                   env=env, cwd=str(tmp_path))
+
+    async def main() -> list[str]:
+        async with Client(params, mode="legacy") as client:
+            return [t.name for t in (await client.list_tools()).tools]
+
+    names = anyio.run(main)
+    assert names[0] == "modalswitch" and len(names) > 20
