@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
@@ -203,10 +203,6 @@ def create_app(agent: Agent, config: ServeConfig | None = None,
             if Path(item["path"]).name == name:
                 return FileResponse(item["path"], media_type=item["mime"], filename=name)
         raise HTTPException(404, f"run {run_id} has no artifact {name!r}")
-
-    @app.exception_handler(SessionError)
-    def session_error(request: Request, exc: SessionError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
 
     for extra in extra_apps:
         app.router.routes.extend(extra.routes)

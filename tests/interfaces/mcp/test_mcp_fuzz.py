@@ -58,7 +58,8 @@ lines = st.lists(st.one_of(
 
 
 class _Stdin:
-    """Lines for the server; the input stays open until the final ping is answered."""
+    """Lines for the server; the input stays open until the awaited ids are answered
+    (requests run concurrently, and the end of input ends the server)."""
 
     def __init__(self, lines: list[str], answered: anyio.Event) -> None:
         self.lines, self.answered = lines, answered
@@ -74,25 +75,26 @@ class _Stdin:
 
 
 class _Stdout:
-    def __init__(self, answered: anyio.Event) -> None:
+    def __init__(self, answered: anyio.Event, awaited: set[str]) -> None:
         self.replies: list[dict[str, Any]] = []
-        self.answered = answered
+        self.answered, self.awaited = answered, awaited
 
     async def write(self, text: str) -> None:
         for line in text.splitlines():
             reply = json.loads(line)
             self.replies.append(reply)
-            if reply.get("id") == "final":
+            self.awaited.discard(reply.get("id"))
+            if not self.awaited:
                 self.answered.set()
 
     async def flush(self) -> None:
         return None
 
 
-def converse(agent: Agent, sent: list[str]) -> list[dict[str, Any]]:
+def converse(agent: Agent, sent: list[str], awaited: set[str]) -> list[dict[str, Any]]:
     async def main() -> list[dict[str, Any]]:
         answered = anyio.Event()
-        stdout = _Stdout(answered)
+        stdout = _Stdout(answered, {"final", *awaited})
         await serve_stdio(agent, _Stdin(sent, answered), stdout)
         return stdout.replies
     return anyio.run(main)
@@ -126,7 +128,7 @@ def test_fuzzed_messages_always_get_answers_and_never_stop_the_server(tmp_path: 
                 item = json.dumps(item)
             sent.append(item)
         sent.append(json.dumps(FINAL))
-        replies = converse(agent, sent)
+        replies = converse(agent, sent, set(request_ids))
         for reply in replies:
             assert reply["jsonrpc"] == "2.0" and "id" in reply
             assert ("result" in reply) != ("error" in reply), reply
@@ -134,7 +136,7 @@ def test_fuzzed_messages_always_get_answers_and_never_stop_the_server(tmp_path: 
         assert "final" in answered, "the server stopped answering"
         assert set(request_ids) <= answered, set(request_ids) - answered
         for line in sent:  # each malformed line was answered with its error
-            error = screen(line)[1]
+            error = screen(line + "\n")[1]  # as read: with its newline
             assert error is None or json.loads(error) in replies, line[:80]
 
     check()
