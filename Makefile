@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 DEMO_DIR ?= runs/demo
 APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr
 
-.PHONY: setup system-deps demo test lint typecheck bench clean
+.PHONY: setup system-deps demo test lint typecheck bench bench-http clean
 
 system-deps:
 	@missing=""; for b in ffmpeg espeak-ng tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
@@ -45,6 +45,9 @@ typecheck: setup
 
 bench: setup
 	$(VENV)/bin/modalswitch bench
+
+bench-http: setup
+	$(VENV)/bin/modalswitch bench --http --jobs 50
 
 clean:
 	rm -rf $(VENV) .typecheck runs

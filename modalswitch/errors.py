@@ -171,6 +171,29 @@ class UpstreamFailed(ToolError):
     """A step was skipped because a step it needs failed."""
 
 
+class RunCancelled(ModalswitchError):
+    """The run was cancelled (`DELETE /v1/runs/{id}`, a cancelled `arun`); steps not yet
+    finished were stopped."""
+
+
+class EndpointError(ModalswitchError):
+    """A remote chat endpoint (OpenAI-compatible, Ollama) is down, or kept failing after
+    its retries, or answered with an error."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"chat endpoint {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class SessionError(UserError):
+    """A conversation id names no saved session, or its record cannot be read."""
+
+
+class EngineError(UserError):
+    """The execution engine cannot start (Ray missing or its cluster unreachable)."""
+
+
 def exit_code(exc: BaseException) -> int:
     """The command line's exit code for an error (1 for anything unexpected)."""
     return exc.exit_code if isinstance(exc, ModalswitchError) else 1

@@ -4,7 +4,7 @@ An environment variable beats the config file, which beats the default. The conf
 `$MODALSWITCH_CONFIG`, else `$MODALSWITCH_HOME/config.toml`:
 
     [planner]
-    name = "tuned-routed"         # which planner `run`, `plan`, `eval` and Agent() use
+    name = "tuned-routed"         # the planner: an embedded configuration, openai:MODEL...
     gguf = "/path/model.gguf"     # replaces the packaged 1.5B model
     adapter = "/path/adapter.gguf"
 
@@ -20,6 +20,10 @@ An environment variable beats the config file, which beats the default. The conf
     offload = false
     allow_download = false
     memory_budget_gb = 12
+    engine = "local"              # local | ray
+
+    [remote]                      # openai:/ollama: endpoints; [serve]: the HTTP service;
+    openai_base_url = "..."       # [telemetry]: OpenTelemetry (docs/settings.md has them all)
 
 `VARIABLES` lists every variable with its config key, default and meaning; docs/settings.md
 is its table (a test keeps the two in step).
@@ -54,8 +58,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("MODALSWITCH_CONFIG", "the config file", "$MODALSWITCH_HOME/config.toml"),
     Variable("MODALSWITCH_MODELS_DIR", "where model files assembled from packages go",
              "$MODALSWITCH_HOME/models"),
-    Variable("MODALSWITCH_PLANNER", "the planner `run`, `plan`, `eval` and `Agent()` use",
-             "tuned-routed", "planner.name"),
+    Variable("MODALSWITCH_PLANNER", "the planner `run`, `plan`, `eval` and `Agent()` use: "
+             "an embedded configuration (base, routed, tuned, tuned-routed), `openai:MODEL` "
+             "or `ollama:MODEL`", "tuned-routed", "planner.name"),
+    Variable("MODALSWITCH_WRITER", "the chat model that writes text answers and text tools' "
+             "output (`openai:MODEL`, `ollama:MODEL`, `embedded:NAME`...)",
+             "the planner's writer", "planner.writer"),
     Variable("MODALSWITCH_PLANNER_GGUF", "a GGUF file that replaces the packaged 1.5B model",
              "", "planner.gguf"),
     Variable("MODALSWITCH_PLANNER_ADAPTER", "a GGUF LoRA adapter that replaces the shipped "
@@ -73,11 +81,47 @@ VARIABLES: tuple[Variable, ...] = (
              "runtime.allow_download"),
     Variable("MODALSWITCH_MEMORY_GB", "the model cache's memory budget", "12",
              "runtime.memory_budget_gb"),
+    Variable("MODALSWITCH_OPENAI_BASE_URL", "the OpenAI-compatible endpoint `openai:MODEL` "
+             "talks to (OpenAI, vLLM, llama.cpp server, LM Studio)", "https://api.openai.com/v1",
+             "remote.openai_base_url"),
+    Variable("MODALSWITCH_OPENAI_API_KEY", "the key sent to that endpoint (else $OPENAI_API_KEY)"),
+    Variable("MODALSWITCH_OLLAMA_BASE_URL", "the Ollama server `ollama:MODEL` talks to (its "
+             "OpenAI-compatible /v1)", "http://localhost:11434/v1", "remote.ollama_base_url"),
+    Variable("MODALSWITCH_REMOTE_TIMEOUT_S", "seconds one remote chat request may take",
+             "120", "remote.timeout_s"),
+    Variable("MODALSWITCH_REMOTE_RETRIES", "retries of a remote chat request on 429, 5xx or "
+             "a dropped connection (exponential backoff)", "3", "remote.retries"),
+    Variable("MODALSWITCH_REMOTE_STRUCTURED", "how a remote model is held to the plan schema: "
+             "json_schema, json_object (llama.cpp server), tools or none", "json_schema",
+             "remote.structured"),
+    Variable("MODALSWITCH_ENGINE", "where steps run: local (threads) or ray", "local",
+             "runtime.engine"),
+    Variable("MODALSWITCH_RAY_ADDRESS", "the Ray cluster to join (`auto`, `ray://host:10001`); "
+             "empty starts a local one", "", "runtime.ray_address"),
+    Variable("MODALSWITCH_RAY_STORE", "how artifacts reach Ray workers: shared (one store path "
+             "all nodes mount) or object (by content hash through Ray's object store)",
+             "shared", "runtime.ray_store"),
+    Variable("MODALSWITCH_OTEL", "OpenTelemetry spans: off, console or otlp", "off",
+             "telemetry.exporter"),
+    Variable("MODALSWITCH_OTEL_ENDPOINT", "the OTLP/HTTP traces endpoint",
+             "http://localhost:4318/v1/traces", "telemetry.otlp_endpoint"),
+    Variable("MODALSWITCH_SERVE_WORKERS", "runs `modalswitch serve` executes at once", "2",
+             "serve.workers"),
+    Variable("MODALSWITCH_SERVE_QUEUE", "runs waiting beyond those (more get 503)", "64",
+             "serve.queue"),
+    Variable("MODALSWITCH_SERVE_MAX_UPLOAD_MB", "the largest upload one run may send (413 over "
+             "it)", "100", "serve.max_upload_mb"),
+    Variable("MODALSWITCH_SERVE_MAX_FILES", "the most files one run may upload (413 over it)",
+             "16", "serve.max_files"),
+    Variable("MODALSWITCH_API_KEY", "when set, `serve` answers only requests that send it "
+             "(`Authorization: Bearer KEY` or `X-API-Key`)"),
+    Variable("MODALSWITCH_JOB_STORE", "where `serve` keeps run records: a SQLite file",
+             "$MODALSWITCH_HOME/serve/jobs.sqlite3", "serve.job_store"),
     Variable("MODALSWITCH_TASKBENCH_DIR", "the TaskBench sample the tests score (tests only)",
              "../shared/taskbench-multimedia"),
 )
 _BY_NAME = {v.name: v for v in VARIABLES}
-_TABLES = ("planner", "models", "options", "runtime")
+_TABLES = ("planner", "models", "options", "runtime", "remote", "serve", "telemetry")
 
 
 def home() -> Path:
@@ -181,6 +225,23 @@ def slot_options(slot: str) -> dict[str, Any]:
     """Default tool arguments for a slot from `[options.<slot>]`."""
     table = config_file().table("options").get(slot, {})
     return dict(table) if isinstance(table, dict) else {}
+
+
+def number(name: str) -> float:
+    """A numeric setting (its default when unset); ConfigError when it is not a number."""
+    value = setting(name) or _BY_NAME[name].default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} = {value!r} is not a number") from None
+
+
+def choice(name: str, allowed: tuple[str, ...]) -> str:
+    """A setting that must be one of `allowed` (its default when unset)."""
+    value = (setting(name) or _BY_NAME[name].default).lower()
+    if value not in allowed:
+        raise ConfigError(f"{name} = {value!r}: choose one of {', '.join(allowed)}")
+    return value
 
 
 def memory_budget_bytes(default_gb: float = 12) -> int:

@@ -3,6 +3,8 @@
     chat_model("embedded:qwen2.5-coder-1.5b")      # a packaged GGUF, run by llama.cpp
     chat_model("llama-cpp:/models/my-model.gguf")   # any GGUF file
     chat_model("transformers:Qwen/Qwen2.5-0.5B-Instruct")   # a transformers model (greedy)
+    chat_model("openai:gpt-4o-mini")                # any OpenAI-compatible endpoint (settings)
+    chat_model("ollama:qwen2.5-coder:7b")           # a model an Ollama server runs
 
 Each backend registers a factory under its prefix, imported only when chosen (after
 inspect_ai's providers), and users add their own with `register_backend`.
@@ -66,6 +68,35 @@ def _transformers(model_id: str) -> ChatModel:
     return HFChat.load(model_id)
 
 
+def _remote(model: str, base_url: str, api_key: str | None, prefix: str) -> ChatModel:
+    from modalswitch import settings
+    from modalswitch.agent.chat.openai import STRUCTURED, OpenAIChat
+
+    return OpenAIChat(model, base_url=base_url, api_key=api_key,
+                      timeout_s=settings.number("MODALSWITCH_REMOTE_TIMEOUT_S"),
+                      retries=int(settings.number("MODALSWITCH_REMOTE_RETRIES")),
+                      structured=settings.choice("MODALSWITCH_REMOTE_STRUCTURED",
+                                                 STRUCTURED),  # type: ignore[arg-type]
+                      name=f"{prefix}:{model}")
+
+
+def _openai(model: str) -> ChatModel:
+    from modalswitch import settings
+
+    return _remote(model, settings.setting("MODALSWITCH_OPENAI_BASE_URL")
+                   or "https://api.openai.com/v1",
+                   settings.setting("MODALSWITCH_OPENAI_API_KEY"), "openai")
+
+
+def _ollama(model: str) -> ChatModel:
+    from modalswitch import settings
+
+    return _remote(model, settings.setting("MODALSWITCH_OLLAMA_BASE_URL")
+                   or "http://localhost:11434/v1", "ollama", "ollama")
+
+
 register_backend("embedded", _embedded)
 register_backend("llama-cpp", _llama_cpp)
 register_backend("transformers", _transformers)
+register_backend("openai", _openai)
+register_backend("ollama", _ollama)

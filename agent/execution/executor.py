@@ -19,10 +19,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from modalswitch.agent.execution.cache import StepCache, cache_key
+from modalswitch.agent.execution.engines import make_engine
 from modalswitch.agent.plan.model import InputRef, Plan, Step, StepRef, parse_ref, unescape
 from modalswitch.agent.trace.events import CacheHit, Retry, StepEnd, StepProgress, StepStart
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import (
+    RunCancelled,
     StepTimeoutError,
     ToolError,
     TransientToolError,
@@ -50,6 +52,10 @@ class ExecutionPolicy:
     backoff_s: float = 0.5
     """Delay before the first retry; doubles each time."""
     use_cache: bool = True
+    engine: str | None = None
+    """Where tools run: "local" (this process) or "ray"; None: $MODALSWITCH_ENGINE."""
+    ray_address: str | None = None
+    """The Ray cluster to join (None: $MODALSWITCH_RAY_ADDRESS, else a local instance)."""
 
 
 @dataclass
@@ -118,12 +124,15 @@ class Executor:
         self.models = models
         self.cache = cache
         self.policy = policy or ExecutionPolicy()
+        self.engine = make_engine(self.policy.engine, store, self.policy.ray_address)
 
     def execute(self, plan: Plan, inputs: list[Artifact], tracer: Tracer, work_dir: Path,
-                chat: ChatModel | None = None) -> dict[str, StepResult]:
+                chat: ChatModel | None = None,
+                cancel: threading.Event | None = None) -> dict[str, StepResult]:
         """Run every step it can; returns a result for every step, in plan order. `chat` is
-        the model tools that write are given (the planner's writer)."""
-        return _Run(self, plan, inputs, tracer, work_dir, chat).go()
+        the model tools that write are given (the planner's writer); setting `cancel`
+        stops the steps not yet finished."""
+        return _Run(self, plan, inputs, tracer, work_dir, chat, cancel).go()
 
 
 @dataclass(order=True)
@@ -134,9 +143,10 @@ class _Delayed:
 
 class _Run:
     def __init__(self, ex: Executor, plan: Plan, inputs: list[Artifact], tracer: Tracer,
-                 work_dir: Path, chat: ChatModel | None) -> None:
+                 work_dir: Path, chat: ChatModel | None,
+                 cancel: threading.Event | None = None) -> None:
         self.ex, self.plan, self.inputs, self.tracer = ex, plan, inputs, tracer
-        self.work_dir, self.chat = work_dir, chat
+        self.work_dir, self.chat, self.cancel = work_dir, chat, cancel
         self.spans = _SubToolSpans(tracer)
         self.steps = {s.id: s for s in plan.steps}
         self.results: dict[str, StepResult] = {}
@@ -151,6 +161,9 @@ class _Run:
                                   thread_name_prefix="modalswitch-step")
         try:
             while waiting or delayed or running:
+                if self.cancel is not None and self.cancel.is_set():
+                    self.cancel_all(waiting, delayed, running)
+                    break
                 now = time.monotonic()
                 ready = [sid for sid, deps in waiting.items() if deps <= self.results.keys()]
                 while delayed and delayed[0].at <= now:
@@ -172,6 +185,8 @@ class _Run:
                     continue  # skips may have unblocked more steps
                 deadlines = [d for _, d, _ in running.values()] + [d.at for d in delayed]
                 timeout = max(min(deadlines) - time.monotonic(), 0) if deadlines else None
+                if self.cancel is not None:  # wake up to notice a cancellation
+                    timeout = min(timeout, 0.05) if timeout is not None else 0.05
                 done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
                 for fut in done:
                     sid, _, _ = running.pop(fut)
@@ -198,6 +213,20 @@ class _Run:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return {s.id: self.results[s.id] for s in self.plan.steps}
+
+    def cancel_all(self, waiting: dict[str, set[str]], delayed: list[_Delayed],
+                   running: dict[Future[StepResult], tuple[str, float, threading.Event]]
+                   ) -> None:
+        for _, (_, _, cancel) in running.items():
+            cancel.set()  # a cooperative tool stops; its result is discarded
+        stopped = [sid for _, (sid, _, _) in running.items()]
+        pending = [*waiting, *(d.step for d in delayed)]
+        for sid in [s.id for s in self.plan.steps if s.id in {*stopped, *pending}]:
+            self.finish(StepResult(sid, self.steps[sid].tool,
+                                   "failed" if sid in stopped else "skipped",
+                                   error="cancelled", error_type=RunCancelled.__name__,
+                                   attempts=self.attempts[sid]))
+        running.clear()
 
     def should_retry(self, result: StepResult) -> bool:
         return result.retryable and self.attempts[result.step] <= self.ex.policy.retries
@@ -258,7 +287,10 @@ class _Run:
                     StepProgress(span=step.id, fraction=f, message=m)),
                 chat=self.chat, observer=self.spans,
             )
-            output = tool.run(args, ctx)
+            output = self.ex.engine.run(tool, args, ctx)
+            if cancel.is_set():  # timed out or cancelled: discarded, and never cached
+                return result("failed", error=f"step {step.id} was stopped",
+                              error_type=RunCancelled.__name__)
             if not isinstance(output, tool.Output):
                 raise ToolError(f"{step.tool} returned {type(output).__name__}, "
                                 f"not {tool.Output.__name__}")

@@ -1,4 +1,5 @@
-"""`modalswitch bench`: executor overhead and parallelism, and the planner's speed.
+"""`modalswitch bench`: executor overhead and parallelism, the planner's speed, and with
+`--http` the HTTP service under N concurrent jobs.
 
 Prints numbers and ratios; nothing here passes or fails.
 """
@@ -6,12 +7,33 @@ Prints numbers and ratios; nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
 from modalswitch.cli.common import Subparsers
 
 
+def http_bench(jobs: int, workers: int) -> None:
+    """Serve the fake tools on loopback and load the service with `jobs` concurrent jobs."""
+    from modalswitch.agent.agent import Agent
+    from modalswitch.agent.planners.scripted import ScriptedPlanner
+    from modalswitch.evals.bench.http_load import http_load
+    from modalswitch.interfaces.http.app import ServeConfig, create_app
+    from modalswitch.interfaces.http.loopback import serve_in_thread
+    from modalswitch.tools.fakes import fake_registry
+
+    with tempfile.TemporaryDirectory(prefix="modalswitch-bench-") as home:
+        agent = Agent(ScriptedPlanner([{"steps": []}]), fake_registry(), home=Path(home))
+        app = create_app(agent, ServeConfig(workers=workers, queue=max(jobs, 64)))
+        with serve_in_thread(app) as url:
+            http_load(url, jobs)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmarks."""
+    if args.http:
+        http_bench(args.jobs, args.workers)
+        return 0
     from modalswitch.evals.bench.runtime import run_benchmarks
 
     run_benchmarks(args.steps, args.sleep, llm=not args.no_llm,
@@ -22,10 +44,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def register(sub: Subparsers) -> None:
     """Add `bench`."""
     p = sub.add_parser("bench", help="benchmarks: executor overhead, parallelism, planner "
-                       "speed (numbers, not tests)")
+                       "speed, the HTTP service (numbers, not tests)")
     p.add_argument("--no-llm", action="store_true", help="skip the planner benchmark")
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--sleep", type=float, default=1.0)
     p.add_argument("--configs", default="base,routed,tuned,tuned-routed",
                    help="embedded planner configurations to compare ('' to skip)")
+    p.add_argument("--http", action="store_true",
+                   help="load the HTTP service with concurrent jobs on the fake tools")
+    p.add_argument("--jobs", type=int, default=50, help="concurrent jobs (--http)")
+    p.add_argument("--workers", type=int, default=4, help="service workers (--http)")
     p.set_defaults(func=cmd_bench)

@@ -11,7 +11,7 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import output_modalities
 from modalswitch.cli import common
-from modalswitch.cli.common import ERR, OUT, Subparsers, add_inputs
+from modalswitch.cli.common import ERR, OUT, Subparsers, add_inputs, add_planner_options
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
@@ -54,5 +54,6 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("plan", help="plan a request without running it")
     p.add_argument("request")
     add_inputs(p)
+    add_planner_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)

@@ -56,8 +56,10 @@ def path_args_model(tool: Tool[Any, Any]) -> type[BaseModel]:
     return create_model(f"{tool.Input.__name__}Paths", **fields)
 
 
-def call_tool(agent: Agent, tool_name: str, kwargs: dict[str, Any]) -> Response:
-    """Run one tool on literal arguments and file paths; returns the merged response."""
+def call_tool(agent: Agent, tool_name: str, kwargs: dict[str, Any],
+              **run_options: Any) -> Response:
+    """Run one tool on literal arguments and file paths; returns the merged response
+    (`run_options` go to Agent.run: on_event, out_dir...)."""
     tool = agent.registry.get(tool_name)
     inputs: list[str] = []
     args: dict[str, Any] = {}
@@ -71,4 +73,4 @@ def call_tool(agent: Agent, tool_name: str, kwargs: dict[str, Any]) -> Response:
             refs.append(f"@input{len(inputs) - 1}")
         args[name] = refs if isinstance(value, list) else refs[0]
     plan = Plan(steps=[Step(id="s1", tool=tool.name, args=args)], outputs=["@s1"])
-    return agent.run(f"call {tool.name}", inputs, plan=plan)
+    return agent.run(f"call {tool.name}", inputs, plan=plan, **run_options)

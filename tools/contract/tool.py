@@ -130,6 +130,9 @@ class Tool(ABC, Generic[InT, OutT]):
     backend: ClassVar[str] = "python"  # the library doing the work, shown by `tools --json`
     uses_chat: ClassVar[bool] = False
     """True for tools that write with the chat model (`ctx.chat`)."""
+    resources: ClassVar[dict[str, float]] = {}
+    """What one call needs on a cluster node ({"gpus": 1, "memory_gb": 6, "cpus": 1}); the
+    Ray engine asks the scheduler for it, so a model runs where it fits."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

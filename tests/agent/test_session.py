@@ -1,0 +1,67 @@
+"""Conversations: later turns get earlier files as inputs; sessions persist and resume."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from modalswitch import Agent, ScriptedPlanner
+from modalswitch.errors import SessionError
+from modalswitch.tools.fakes import fake_registry
+
+DRAW = {"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a red square"}}],
+        "outputs": ["@s1"]}
+
+
+def test_a_follow_up_references_the_earlier_picture_without_reattaching(home, png):
+    # turn 2 is given turn 1's picture as @input0, then the user's new photo as @input1
+    side_by_side = {"steps": [{"id": "a", "tool": "fake_caption", "args": {"image": "@input0"}},
+                              {"id": "b", "tool": "fake_caption", "args": {"image": "@input1"}}],
+                    "outputs": ["@a", "@b"]}
+    planner = ScriptedPlanner([DRAW, side_by_side])
+    agent = Agent(planner, fake_registry(), home=home)
+    session = agent.session()
+    first = session.ask("draw a red square")
+    assert [a.modality for a in first.artifacts] == ["image"]
+    second = session.ask("describe both pictures", [png])
+    assert second.ok, second.failures
+    assert "64x48" in second.text and "32x24" in second.text
+    assert "turn 1: 'draw a red square' gave turn1-s1-image.png" in planner.requests[1]
+    assert [t.request for t in session.turns] == ["draw a red square", "describe both pictures"]
+
+
+def test_a_session_is_saved_and_resumed_by_id(home):
+    agent = Agent(ScriptedPlanner([DRAW, {"steps": [
+        {"id": "s1", "tool": "fake_caption", "args": {"image": "@input0"}}],
+        "outputs": ["@s1"]}]), fake_registry(), home=home)
+    session = agent.session()
+    session.ask("draw a red square")
+    record = json.loads((home / "sessions" / session.id / "session.json").read_text())
+    assert record["turns"][0]["made"][0].endswith("turn1-s1-image.png")
+
+    resumed = agent.session(session.id)
+    assert [t.request for t in resumed.turns] == ["draw a red square"]
+    response = resumed.ask("what did you draw?")
+    assert response.text.startswith("a 64x48 picture")
+    assert len(agent.session(session.id).turns) == 2
+
+
+def test_text_answers_are_carried_as_text_files(home):
+    speak = {"steps": [{"id": "s1", "tool": "fake_speak", "args": {"text": "@input0"}}],
+             "outputs": ["@s1"]}
+    agent = Agent(ScriptedPlanner([{"steps": [], "message": "hello there"}, speak]),
+                  fake_registry(), home=home)
+    session = agent.session()
+    assert session.ask("say hi").text == "hello there"
+    spoken = session.ask("say that again more slowly")
+    assert spoken.ok and spoken.artifacts[0].modality == "audio"
+    # the tone's length follows the carried text ("hello there", 11 characters)
+    assert spoken.artifacts[0].meta["duration_s"] == pytest.approx(0.16, abs=0.01)
+
+
+@pytest.mark.parametrize("bad", ["../../etc", "nope", "x"])
+def test_an_unknown_or_malformed_session_id_is_a_session_error(home, bad):
+    agent = Agent(ScriptedPlanner([DRAW]), fake_registry(), home=home)
+    with pytest.raises(SessionError):
+        agent.session(bad)
