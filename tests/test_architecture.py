@@ -87,8 +87,8 @@ GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
 
 
 def _rank(module: str) -> int:
-    if module == "modalswitch":
-        return 5  # the public API re-exports every layer
+    if module in ("modalswitch", "modalswitch.__main__"):
+        return 5  # the public API re-exports every layer; `python -m modalswitch` is the CLI
     best = max((prefix for prefix, _ in RANKS
                 if module == prefix or module.startswith(prefix + ".")), key=len, default=None)
     if best is None:
