@@ -12,6 +12,12 @@ from modalswitch.cli.common import Subparsers
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmarks."""
+    if args.studio:
+        from modalswitch.views.studio.bench import studio_timings
+
+        for name, seconds in studio_timings(args.studio).items():
+            print(f"studio {name:<13} {seconds:.3f}")
+        return 0
     from modalswitch.evals.bench.runtime import run_benchmarks
 
     run_benchmarks(args.steps, args.sleep, llm=not args.no_llm,
@@ -28,4 +34,6 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--sleep", type=float, default=1.0)
     p.add_argument("--configs", default="base,routed,tuned,tuned-routed",
                    help="embedded planner configurations to compare ('' to skip)")
+    p.add_argument("--studio", metavar="EVAL_DIR",
+                   help="only time `modalswitch view` opening EVAL_DIR and filtering it")
     p.set_defaults(func=cmd_bench)

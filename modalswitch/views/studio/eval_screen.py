@@ -8,22 +8,24 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from modalswitch.evals.reports.fmt import fmt
 from modalswitch.evals.runner.results import CaseResult
 from modalswitch.views.studio.case_parts import Side
 from modalswitch.views.studio.case_screen import CaseScreen
+from modalswitch.views.studio.case_table import CaseTable
 from modalswitch.views.studio.data import SORTS, CaseFilter, EvalData, case_tools, select
 from modalswitch.views.studio.metrics_screen import MetricsScreen
 from modalswitch.views.studio.opener import Opener
 from modalswitch.views.studio.pick import ANY, PickScreen
 from modalswitch.views.style import STATUS_STYLE
 
-COLUMNS = (("id", "id"), ("status", "status"), ("shape", "shape"), ("n", "tools"),
-           ("node", "node F1"), ("edge", "edge F1"), ("value", "value F1"),
-           ("case s", "case s"), ("request", None))
-"""Table columns: (header, the SORTS key a click on the header sorts by)."""
+COLUMNS = (("id", "id", 0), ("status", "status", 0), ("shape", "shape", 6), ("n", "tools", 2),
+           ("node", "node F1", 4), ("edge", "edge F1", 4), ("value", "value F1", 5),
+           ("case s", "case s", 6), ("request", None, 1))
+"""Table columns: header, the SORTS key a click on the header sorts by, width (0: as wide
+as the eval's longest id or status; the request takes what is left)."""
 HEADLINE = (("validity", "valid"), ("modality_accuracy", "modality"), ("node_f1", "node"),
             ("edge_f1", "edge"), ("arg_value_f1", "value"), ("e2e_success", "e2e"),
             ("latency_p50_s", "p50"))
@@ -45,11 +47,16 @@ def headline(data: EvalData) -> Text:
     return text
 
 
-def case_row(r: CaseResult) -> list[str | Text]:
+def _f1(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def case_row(r: CaseResult) -> list[Text]:
     """One table row."""
-    return [r.id, Text(r.status, style=STATUS_STYLE.get(r.status, "")), r.shape, str(r.n_tools),
-            *(fmt(r.scores.get(k)) for k in ("node_f1", "edge_f1", "arg_value_f1")),
-            fmt(r.case_s, "case_s"), r.request[:90]]
+    return [Text(r.id), Text(r.status, style=STATUS_STYLE.get(r.status, "")), Text(r.shape),
+            Text(str(r.n_tools)),
+            *(Text(_f1(r.scores.get(k))) for k in ("node_f1", "edge_f1", "arg_value_f1")),
+            Text(fmt(r.case_s, "case_s")), Text(" ".join(r.request.split()))]
 
 
 class EvalScreen(Screen[None]):
@@ -59,7 +66,7 @@ class EvalScreen(Screen[None]):
     EvalScreen #headline { height: auto; padding: 0 1; background: $boost; }
     EvalScreen #search { height: 1; border: none; padding: 0 1; margin: 0; }
     EvalScreen #filters { height: 1; padding: 0 1; color: $text-muted; }
-    EvalScreen DataTable { height: 1fr; }
+    EvalScreen CaseTable { height: 1fr; }
     EvalScreen #preview { height: auto; max-height: 3; padding: 0 1; background: $boost; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,46 +88,50 @@ class EvalScreen(Screen[None]):
         self.filter = CaseFilter()
         self.sort, self.descending = "id", False
         self.shown: list[CaseResult] = []
+        self._rows: dict[str, list[Text]] = {}
 
     def compose(self) -> ComposeResult:
         """Headline, search box, filter line, table, keys."""
         yield Static(headline(self.data), id="headline")
         yield Input(placeholder="/ search requests and ids", id="search")
         yield Static(id="filters")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        fitted = {"id": min(max((len(r.id) for r in self.data.results), default=2), 24),
+                  "status": max((len(r.status) for r in self.data.results), default=6)}
+        yield CaseTable([(label, width or max(fitted[label], len(label)))
+                         for label, _, width in COLUMNS], id="cases")
         yield Static(id="preview")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the table and give it the keyboard."""
-        table = self.query_one("#cases", DataTable)
-        for label, _ in COLUMNS:
-            table.add_column(label, key=label)
         self.refill()
-        table.focus()
+        self.query_one("#cases", CaseTable).focus()
 
     def refill(self) -> None:
         """Show the cases the filter lets through, in the chosen order, keeping the cursor's
         case under the cursor when it is still shown."""
-        table = self.query_one("#cases", DataTable)
-        current = self.shown[table.cursor_row].id if self.shown and table.row_count else None
+        table = self.query_one("#cases", CaseTable)
+        current = self.shown[table.cursor].id if self.shown else None
         self.shown = select(self.data, self.filter, self.sort, self.descending)
-        table.clear()
-        for r in self.shown:
-            table.add_row(*case_row(r), key=r.id)
         ids = [r.id for r in self.shown]
-        table.move_cursor(row=ids.index(current) if current in ids else 0)
+        table.set_rows([self._row(r) for r in self.shown],
+                       cursor=ids.index(current) if current in ids else 0)
         arrow = "↓" if self.descending else "↑"
         self.query_one("#filters", Static).update(
             f"{len(self.shown)}/{len(self.data.results)} cases · {self.filter.describe()} · "
             f"sort {self.sort} {arrow}")
+
+    def _row(self, r: CaseResult) -> list[Text]:
+        if r.id not in self._rows:
+            self._rows[r.id] = case_row(r)
+        return self._rows[r.id]
 
     def open_case(self, index: int) -> None:
         """Open the index-th shown case (replacing an open case view, when stepping)."""
         if not self.shown:
             return
         index = max(0, min(index, len(self.shown) - 1))
-        self.query_one("#cases", DataTable).move_cursor(row=index)
+        self.query_one("#cases", CaseTable).cursor = index
         r = self.shown[index]
         side = Side("", self.data.summary(r.id), self.data.case_dir(r.id), r)
         screen = CaseScreen([side], r, self.opener, stepper=self.step_case)
@@ -131,21 +142,24 @@ class EvalScreen(Screen[None]):
 
     def step_case(self, delta: int) -> None:
         """From an open case, the next or previous one in this table's order."""
-        self.open_case(self.query_one("#cases", DataTable).cursor_row + delta)
+        self.open_case(self.query_one("#cases", CaseTable).cursor + delta)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_case_table_highlighted(self, event: CaseTable.Highlighted) -> None:
         """The highlighted case's whole request, which the table has to cut short."""
-        if 0 <= event.cursor_row < len(self.shown):
-            r = self.shown[event.cursor_row]
-            self.query_one("#preview", Static).update(Text(f"{r.id}: {r.request}"))
+        preview = self.query_one("#preview", Static)
+        if 0 <= event.index < len(self.shown):
+            r = self.shown[event.index]
+            preview.update(Text(f"{r.id}: {r.request}"))
+        else:
+            preview.update("")
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_case_table_selected(self, event: CaseTable.Selected) -> None:
         """Enter (or a click on the cursor's row) opens the case."""
-        self.open_case(event.cursor_row)
+        self.open_case(event.index)
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+    def on_case_table_header_clicked(self, event: CaseTable.HeaderClicked) -> None:
         """A click on a column header sorts by it (again: the other way)."""
-        key = dict(COLUMNS).get(str(event.column_key.value))
+        key = COLUMNS[event.column][1]
         if key is None:
             return
         self.descending = not self.descending if key == self.sort else False
@@ -159,7 +173,7 @@ class EvalScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search box goes back to the table."""
-        self.query_one("#cases", DataTable).focus()
+        self.query_one("#cases", CaseTable).focus()
 
     def action_search(self) -> None:
         """Type to search the requests."""
@@ -167,7 +181,7 @@ class EvalScreen(Screen[None]):
 
     def action_leave_search(self) -> None:
         """Escape leaves the search box (the text stays)."""
-        self.query_one("#cases", DataTable).focus()
+        self.query_one("#cases", CaseTable).focus()
 
     def action_toggle_failed(self) -> None:
         """Only cases that are not perfect, or all."""

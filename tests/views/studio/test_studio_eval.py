@@ -7,11 +7,11 @@ from typing import Any
 
 from studio_pilot import drive, look_at, press, screen_text
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from modalswitch.evals.runner.results import load_eval
 from modalswitch.views.studio.app import StudioApp
 from modalswitch.views.studio.case_screen import CaseScreen
+from modalswitch.views.studio.case_table import CaseTable
 from modalswitch.views.studio.eval_screen import EvalScreen
 from modalswitch.views.studio.metrics_screen import MetricsScreen
 
@@ -20,9 +20,9 @@ ALL = ["caption", "caption-again", "chat", "crash", "draw", "flaky", "speak-back
 
 def shown(app: StudioApp) -> list[str]:
     """The case ids in the table, top to bottom."""
-    table = app.screen.query_one("#cases", DataTable)
-    return [str(table.coordinate_to_cell_key((row, 0)).row_key.value)
-            for row in range(table.row_count)]
+    screen = app.screen
+    assert isinstance(screen, EvalScreen)
+    return [r.id for r in screen.shown]
 
 
 def test_opens_on_metrics_and_every_case(executed_eval: Path) -> None:
@@ -51,8 +51,8 @@ def test_enter_opens_a_case_escape_comes_back_n_steps_through(executed_eval: Pat
         assert "case chat  ok" in screen_text(app)
         await press(pilot, "escape")
         assert isinstance(app.screen, EvalScreen)
-        table = app.screen.query_one("#cases", DataTable)
-        assert shown(app)[table.cursor_row] == "chat"  # the cursor followed the stepping
+        table = app.screen.query_one("#cases", CaseTable)
+        assert shown(app)[table.cursor] == "chat"  # the cursor followed the stepping
         assert "chat: why is grass green?" in screen_text(app)  # the full request below
 
     drive([executed_eval], scenario)
@@ -90,10 +90,12 @@ def test_sorting_by_key_by_header_click_and_reversed(executed_eval: Path) -> Non
         assert shown(app) == ALL[::-1]
         await press(pilot, "o")  # id -> status
         assert shown(app)[-1] == "crash" and "sort status ↓" in screen_text(app)
-        await pilot.click("#cases", offset=(62, 0))  # the "case s" header
+        header = next(line for line in screen_text(app).splitlines() if "case s" in line)
+        column = header.index("case s")
+        await pilot.click("#cases", offset=(column, 0))
         await pilot.pause()
         assert "sort case s ↑" in screen_text(app)
-        await pilot.click("#cases", offset=(62, 0))
+        await pilot.click("#cases", offset=(column, 0))
         await pilot.pause()
         assert shown(app)[0] == slowest and "sort case s ↓" in screen_text(app)
 
@@ -135,3 +137,25 @@ def test_invalid_only_on_the_taskbench_sample(taskbench_sample: Path, tmp_path: 
         assert "[modality_mismatch]" in await look_at(pilot, app, "#diff")
 
     drive([tmp_path], scenario)
+
+
+def test_rows_are_drawn_with_the_cursor_on_the_highlighted_case(executed_eval: Path) -> None:
+    async def scenario(pilot: Pilot[Any], app: StudioApp) -> None:
+        lines = screen_text(app).splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith("id "))
+        assert lines[header].split() == ["id", "status", "shape", "n", "node", "edge", "value",
+                                         "case", "s", "request"]
+        assert [line.split()[0] for line in lines[header + 1: header + 8]] == ALL
+        crash = lines[header + 4]
+        assert "exec_failed" in crash and "this will break" in crash
+        await press(pilot, "end")
+        assert app.screen.query_one(CaseTable).cursor == 6
+        assert "speak-back: transcribe this and say it back" in screen_text(app)
+        await pilot.click("#cases", offset=(2, 3))  # a click on draw's row moves the cursor
+        await pilot.pause()
+        assert app.screen.query_one(CaseTable).cursor == 2
+        await pilot.click("#cases", offset=(2, 3))  # and a second click opens it
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen) and "case chat" in screen_text(app)
+
+    drive([executed_eval], scenario)
