@@ -44,6 +44,7 @@ class CompareScreen(Screen[None]):
     CompareScreen #changed { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "open case"),
         Binding("tab", "app.focus_next", "switch table", show=False)]
 
     def __init__(self, a: EvalData, b: EvalData, opener: Opener) -> None:
@@ -85,9 +86,14 @@ class CompareScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a changed case opens it with both predictions."""
-        if event.data_table.id != "changed" or event.row_key.value is None:
+        if event.data_table.id == "changed":
+            self.action_open()
+
+    def action_open(self) -> None:
+        """Open the changed case under the cursor with both predictions."""
+        if not self.changed:
             return
-        case_id = event.row_key.value
+        case_id = str(self.changed[self.query_one("#changed", DataTable).cursor_row]["id"])
         ra, rb = self.a.by_id[case_id], self.b.by_id[case_id]
         sides = [Side("A", self.a.summary(case_id), self.a.case_dir(case_id), ra),
                  Side("B", self.b.summary(case_id), self.b.case_dir(case_id), rb)]

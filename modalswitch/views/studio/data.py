@@ -12,8 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modalswitch.agent.trace.fold import TraceSummary, summarize_trace
+from modalswitch.agent.trace.fold import TraceFollower, TraceSummary
 from modalswitch.evals.runner.results import CaseResult, case_dirname, load_eval
+
+
+def fold_trace(folder: Path) -> TraceSummary:
+    """A run folder's trace as it is now; a line that is no event is skipped, not fatal (the
+    viewer should show what it can of a damaged trace)."""
+    follower = TraceFollower(folder)
+    follower.poll()
+    return follower.summary
 
 
 def is_failed(r: CaseResult) -> bool:
@@ -56,9 +64,7 @@ class EvalData:
     def summary(self, case_id: str) -> TraceSummary:
         """A case's trace, folded (empty when the case has none)."""
         if case_id not in self._summaries:
-            trace = self.case_dir(case_id) / "trace.jsonl"
-            self._summaries[case_id] = (summarize_trace(trace) if trace.is_file()
-                                        else TraceSummary())
+            self._summaries[case_id] = fold_trace(self.case_dir(case_id))
         return self._summaries[case_id]
 
     def tools(self) -> list[str]:

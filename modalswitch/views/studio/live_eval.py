@@ -7,9 +7,11 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
@@ -76,6 +78,7 @@ class LiveEvalScreen(Screen[None]):
     LiveEvalScreen #counts { height: 1; padding: 0 1; }
     LiveEvalScreen DataTable { height: 1fr; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "follow case")]
 
     def __init__(self, path: Path, opener: Opener) -> None:
         super().__init__()
@@ -128,9 +131,14 @@ class LiveEvalScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Follow one case in the case view."""
-        name = event.row_key.value
-        if name is None or name not in self.follower.cases:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Follow the case under the cursor in the case view."""
+        names = list(self.follower.cases)
+        if not names:
             return
+        name = names[self.query_one("#cases", DataTable).cursor_row]
         folder = self.follower.path / "cases" / name
         follower = TraceFollower(folder)
         self.app.push_screen(CaseScreen([Side("", follower.summary, folder)], None, self.opener,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from modalswitch.agent.trace.fold import TraceFollower, summarize_trace
+from modalswitch.agent.trace.fold import TraceFollower
 from modalswitch.views.studio.case_parts import Side
 from modalswitch.views.studio.case_screen import CaseScreen
+from modalswitch.views.studio.data import fold_trace
 from modalswitch.views.studio.opener import Opener
 from modalswitch.views.style import STATUS_STYLE
 
@@ -29,6 +32,7 @@ class RunsScreen(Screen[None]):
     RunsScreen #title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     RunsScreen DataTable { height: 1fr; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "open run")]
 
     def __init__(self, root: Path, opener: Opener) -> None:
         super().__init__()
@@ -46,7 +50,7 @@ class RunsScreen(Screen[None]):
         table = self.query_one("#runs", DataTable)
         table.add_columns("run", "status", "time s", "steps", "request")
         for folder in self.folders:
-            s = summarize_trace(folder)
+            s = fold_trace(folder)
             took = f"{s.duration_s:.2f}" if s.duration_s is not None else "–"
             table.add_row(folder.name, Text(s.status, style=STATUS_STYLE.get(s.status, "")),
                           took, str(len(s.top_steps)), s.request[:80], key=str(folder))
@@ -54,9 +58,14 @@ class RunsScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Open the run under the cursor."""
-        if event.row_key.value is None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Open the run under the cursor, following it if it still runs."""
+        table = self.query_one("#runs", DataTable)
+        if not self.folders:
             return
-        folder = Path(event.row_key.value)
+        folder = self.folders[table.cursor_row]
         follower = TraceFollower(folder)
         self.app.push_screen(CaseScreen([Side("", follower.summary, folder)], None, self.opener,
                                         follower=follower))

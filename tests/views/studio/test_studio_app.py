@@ -58,3 +58,20 @@ def test_a_folder_of_runs_lists_them_and_opens_one(executed_eval: Path) -> None:
         assert isinstance(app.screen, CaseScreen) and "request:" in screen_text(app)
 
     drive([executed_eval / "cases"], scenario)
+
+
+def test_a_damaged_trace_shows_what_can_be_read(executed_eval: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "eval"
+    shutil.copytree(executed_eval, copy)
+    trace = copy / "cases" / "speak-back" / "trace.jsonl"
+    lines = trace.read_text().splitlines(keepends=True)
+    trace.write_text("".join([lines[0], "{not an event\n", *lines[1:]]))
+
+    async def scenario(pilot: Pilot[Any], app: StudioApp) -> None:
+        await press(pilot, "slash", *"speak", "enter", "enter")
+        assert isinstance(app.screen, CaseScreen)
+        assert "case speak-back  ok" in screen_text(app) and "run ok" in screen_text(app)
+
+    drive([copy], scenario)

@@ -7,6 +7,7 @@ from typing import Any
 
 from studio_pilot import drive, look_at, press, screen_text
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from modalswitch.evals.runner.results import load_eval
 from modalswitch.views.studio.app import StudioApp
@@ -157,5 +158,16 @@ def test_rows_are_drawn_with_the_cursor_on_the_highlighted_case(executed_eval: P
         await pilot.click("#cases", offset=(2, 3))  # and a second click opens it
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen) and "case chat" in screen_text(app)
+
+    drive([executed_eval], scenario)
+
+
+def test_q_types_into_the_search_box_and_quits_from_the_table(executed_eval: Path) -> None:
+    async def scenario(pilot: Pilot[Any], app: StudioApp) -> None:
+        await press(pilot, "slash", "q")
+        assert app.is_running and app.screen.query_one("#search", Input).value == "q"
+        assert shown(app) == []  # no request or id holds a "q"
+        await press(pilot, "escape", "q")
+        assert not app.is_running
 
     drive([executed_eval], scenario)
