@@ -5,6 +5,7 @@ planner's attempts, the plan graph and modality flow, and the files a run read a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from modalswitch.evals.reports.fmt import fmt
 from modalswitch.evals.reports.plan_graph import plan_graph
 from modalswitch.evals.runner.results import CaseResult
 from modalswitch.evals.scoring.plan_diff import (
+    DIFFERS,
     EXTRA,
     MISSING,
     SAME,
@@ -30,7 +32,7 @@ from modalswitch.views.pictures.dag import draw_graph
 from modalswitch.views.pictures.flow import modality_flow
 from modalswitch.views.style import STATUS_STYLE, media_details, short, size
 
-MARKS = {SAME: ("✓", "green"), "differs": ("≠", "yellow"), MISSING: ("✗ missing", "red"),
+MARKS = {SAME: ("✓", "green"), DIFFERS: ("≠", "yellow"), MISSING: ("✗ missing", "red"),
          EXTRA: ("+ extra", "yellow")}
 
 
@@ -48,7 +50,7 @@ class Side:
         """The plan that ran (from the trace), else the eval's prediction."""
         return self.summary.plan or (self.result.pred if self.result else None)
 
-    @property
+    @cached_property
     def diff(self) -> PlanDiff | None:
         """How the prediction departs from gold (None for a run without gold)."""
         return diff_plans(self.result.gold, self.result.pred) if self.result else None
@@ -57,13 +59,22 @@ class Side:
         """(name, modality) of each input, from the eval case or the run's trace."""
         if self.result is not None:
             return [(name, kind) for name, kind in self.result.inputs]
-        kinds = {ref.index: value.get("modality")
-                 for step in self.summary.top_steps for key, value in step.resolved_args.items()
-                 if isinstance(value, dict) and isinstance(
-                     ref := parse_ref((step.args or {}).get(key)), InputRef)}
+        kinds = _input_kinds(self.summary)
         return [(Path(str(item.get("path") or item.get("name") or "?")).name,
                  item.get("modality") or kinds.get(i))
                 for i, item in enumerate(self.summary.inputs)]
+
+
+def _input_kinds(summary: TraceSummary) -> dict[int, str]:
+    """Input index -> modality, read off the artifacts the steps received: a run's
+    run_start names its inputs by path only."""
+    kinds: dict[int, str] = {}
+    for step in summary.top_steps:
+        for name, value in step.resolved_args.items():
+            ref = parse_ref(step.args.get(name))
+            if isinstance(ref, InputRef) and isinstance(value, dict) and value.get("modality"):
+                kinds[ref.index] = str(value["modality"])
+    return kinds
 
 
 def header(side: Side, brief: bool = False) -> Text:

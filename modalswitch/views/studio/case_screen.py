@@ -207,9 +207,9 @@ class CaseScreen(Screen[None]):
         for row in rows:
             style = STATUS_STYLE["ok"] if row.path and row.path.is_file() else "red"
             name = Text(row.path.name if row.path else "missing", style=style)
-            cells = [row.role, row.modality, name, row.details,
-                     str(row.path.parent) if row.path else ""]
-            table.add_row(*([row.side] if len(self.sides) > 1 else []), *cells)
+            cells = [Text(row.role), Text(row.modality), name, Text(row.details),
+                     Text(str(row.path.parent) if row.path else "")]  # Text: paths are no markup
+            table.add_row(*([Text(row.side)] if len(self.sides) > 1 else []), *cells)
 
     def _chosen(self) -> FileRow | None:
         table = self.query_one("#files", DataTable)
@@ -222,7 +222,7 @@ class CaseScreen(Screen[None]):
         """Open the file under the files table's cursor with the system viewer."""
         row = self._chosen()
         if row is not None and row.path is not None:
-            self.notify(self.opener("open", row.path))
+            self.notify(self.opener("open", row.path), markup=False)  # paths are not markup
 
     def action_play(self) -> None:
         """Play the audio (or video's sound) under the files table's cursor."""
@@ -231,9 +231,9 @@ class CaseScreen(Screen[None]):
             return
         if row.modality not in ("audio", "video"):
             self.notify(f"{row.path.name} is {row.modality}, not audio: o opens it",
-                        severity="warning")
+                        severity="warning", markup=False)
             return
-        self.notify(self.opener("play", row.path))
+        self.notify(self.opener("play", row.path), markup=False)
 
     def action_focus_files(self) -> None:
         """Jump to the files table."""

@@ -62,7 +62,7 @@ class CompareScreen(Screen[None]):
                          f"{len(self.comparison.only_b)}", style="dim")
         yield Static(title, id="title")
         yield DataTable(id="metrics", cursor_type="row")
-        yield Static(f"cases that changed ({len(self.changed)}), worst first",
+        yield Static(Text(f"cases that changed ({len(self.changed)}), worst first"),
                      id="changed-title")
         yield DataTable(id="changed", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -79,9 +79,9 @@ class CompareScreen(Screen[None]):
         for c in self.changed:
             change = str(c["direction"])
             delta = c["b_score"] - c["a_score"]
-            changed.add_row(str(c["id"]), Text(change, style=DIRECTION_STYLE.get(change, "")),
+            changed.add_row(Text(str(c["id"])), Text(change, style=DIRECTION_STYLE.get(change, "")),
                             str(c["a_status"]), str(c["b_status"]), f"{delta:+.2f}",
-                            "; ".join(c["what"])[:120], key=str(c["id"]))
+                            Text("; ".join(c["what"])[:120]), key=str(c["id"]))
         changed.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -117,9 +117,9 @@ class EvalScreen(Screen[None]):
         table.set_rows([self._row(r) for r in self.shown],
                        cursor=ids.index(current) if current in ids else 0)
         arrow = "↓" if self.descending else "↑"
-        self.query_one("#filters", Static).update(
+        self.query_one("#filters", Static).update(Text(  # Text: a search may hold "[" etc.
             f"{len(self.shown)}/{len(self.data.results)} cases · {self.filter.describe()} · "
-            f"sort {self.sort} {arrow}")
+            f"sort {self.sort} {arrow}"))
 
     def _row(self, r: CaseResult) -> list[Text]:
         if r.id not in self._rows:

@@ -116,18 +116,18 @@ class LiveEvalScreen(Screen[None]):
             s = f.summary
             status = s.status if f.finished else "running"
             counts[status] = counts.get(status, 0) + 1
-            cells = (Text(status, style=STATUS_STYLE.get(status, "")), phase(Side("", s)),
-                     s.request[:80])
+            cells = (Text(status, style=STATUS_STYLE.get(status, "")), Text(phase(Side("", s))),
+                     Text(s.request[:80]))  # Text: a request is not markup
             if name in table.rows:
                 for column, cell in zip(("status", "where", "request"), cells, strict=True):
                     table.update_cell(name, column, cell)
             else:
-                table.add_row(name, *cells, key=name)
+                table.add_row(Text(name), *cells, key=name)
         total = self.follower.total
         self.query_one("#progress", ProgressBar).update(total=total, progress=self.follower.done)
         summary = " · ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        self.query_one("#counts", Static).update(
-            f"{self.follower.done}/{total if total is not None else '?'} cases done · {summary}")
+        self.query_one("#counts", Static).update(Text(
+            f"{self.follower.done}/{total if total is not None else '?'} cases done · {summary}"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Follow one case in the case view."""

@@ -41,7 +41,7 @@ class RunsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title and table."""
-        yield Static(f"{len(self.folders)} runs in {self.root}", id="title")
+        yield Static(Text(f"{len(self.folders)} runs in {self.root}"), id="title")
         yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -52,8 +52,8 @@ class RunsScreen(Screen[None]):
         for folder in self.folders:
             s = fold_trace(folder)
             took = f"{s.duration_s:.2f}" if s.duration_s is not None else "–"
-            table.add_row(folder.name, Text(s.status, style=STATUS_STYLE.get(s.status, "")),
-                          took, str(len(s.top_steps)), s.request[:80], key=str(folder))
+            table.add_row(Text(folder.name), Text(s.status, style=STATUS_STYLE.get(s.status, "")),
+                          took, str(len(s.top_steps)), Text(s.request[:80]), key=str(folder))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

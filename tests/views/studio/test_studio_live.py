@@ -125,3 +125,18 @@ def test_an_eval_followed_until_its_results_land(executed_eval: Path, tmp_path: 
         assert isinstance(app.screen, EvalScreen) and "7/7 cases" in screen_text(app)
 
     drive([live], scenario)
+
+
+def test_brackets_in_requests_and_errors_are_shown_as_written(tmp_path: Path) -> None:
+    tracer = Tracer(tmp_path / "trace.jsonl")
+    tracer.emit(RunStart(request="make it [bold]loud[/bold] [/oops]"))
+    tracer.emit(PlanReady(span="planner", plan=PLAN, output_modalities=["text"]))
+    tracer.emit(StepEnd(span="s1", tool="read_text", status="failed",
+                        error="[Errno 2] no such file [/x]", error_type="ToolError"))
+    tracer.emit(RunEnd(status="failed", duration_s=0.1))
+
+    async def scenario(pilot: Pilot[Any], app: StudioApp) -> None:
+        assert "make it [bold]loud[/bold] [/oops]" in screen_text(app)
+        assert "[Errno 2] no such file [/x]" in await look_at(pilot, app, "#steps")
+
+    drive([tmp_path], scenario, size=(120, 30))
