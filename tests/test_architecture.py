@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 ROOTS = {"modalswitch": "modalswitch", "agent": "modalswitch.agent", "tools": "modalswitch.tools",
          "evals": "modalswitch.evals", "training": "modalswitch.training",
          "prompts": "modalswitch.prompts"}
-TOP = ("modalswitch.cli", "modalswitch.interfaces", "modalswitch.views")
+TOP = ("modalswitch.cli", "modalswitch.interfaces", "modalswitch.views", "modalswitch.__main__")
 RANKS = [("modalswitch.errors", 0), ("modalswitch.settings", 0), ("modalswitch.tools", 1),
          ("modalswitch.agent", 2), ("modalswitch.evals", 3), ("modalswitch.training", 4),
          *((name, 5) for name in TOP)]
@@ -87,8 +87,8 @@ GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
 
 
 def _rank(module: str) -> int:
-    if module in ("modalswitch", "modalswitch.__main__"):
-        return 5  # the public API re-exports every layer; `python -m modalswitch` is the CLI
+    if module == "modalswitch":
+        return 5  # the public API re-exports every layer
     best = max((prefix for prefix, _ in RANKS
                 if module == prefix or module.startswith(prefix + ".")), key=len, default=None)
     if best is None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from modalswitch.agent.chat.transformers import HFChat, end_of_turn, render_chat
+from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.llm import LLMPlanner
 from modalswitch.errors import UserError
 from modalswitch.tools.contract.chat import Completion, Message
@@ -124,8 +125,7 @@ def encode_case(tokenizer: Any, planner: LLMPlanner, case: Any,
     """(input_ids, labels) of one case; only the plan tokens are learned. The target is
     the plan as constrained decoding writes it ("wants" first, compact JSON)."""
     prompt = render_chat(tokenizer, planner.messages(case.request, case.inputs))
-    plan = planner.as_decoded(case.gold.model_dump(mode="json", exclude_none=True), case.inputs)
-    target = json.dumps(plan, separators=(",", ":")) + end_of_turn(tokenizer)
+    target = canonical_plan(case.gold, planner.registry, case.inputs) + end_of_turn(tokenizer)
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     t_ids = tokenizer(target, add_special_tokens=False)["input_ids"]
     ids = (p_ids + t_ids)[-max_len:]
