@@ -149,7 +149,8 @@ def plan_graph(plan: Mapping[str, Any] | None, inputs: Sequence[tuple[str, str |
             label = _edge_label(ref, fields.get(source, {}))
         if graph.edge(source, target) is None:
             graph.edges.append(Edge(source, target, label))
-    given = [e.label for e in graph.edges if e.target == RESPONSE and e.label]
+    words = ["text"] if plan.get("answer") or plan.get("message") else []  # the writer's words
+    given = words + [e.label for e in graph.edges if e.target == RESPONSE and e.label]
     if steps:
         graph.nodes[RESPONSE].modality = ", ".join(dict.fromkeys(given)) or None
     _layer(graph)

@@ -45,12 +45,15 @@ class PlanDiff:
     """(producer tool, consumer tool) edges of the gold plan the prediction lacks."""
     extra_edges: list[tuple[str, str]] = field(default_factory=list)
     outputs_differ: bool = False
+    answer_differs: bool = False
+    """One plan also answers in words (`answer`) and the other does not."""
     no_prediction: bool = False
 
     @property
     def same(self) -> bool:
         """True when the prediction matches the gold plan everywhere."""
-        return (not self.no_prediction and not self.outputs_differ and not self.missing_edges
+        return (not self.no_prediction and not self.outputs_differ and not self.answer_differs
+                and not self.missing_edges
                 and not self.extra_edges
                 and all(m.status == SAME for m in [*self.gold.values(), *self.pred.values()]))
 
@@ -70,6 +73,10 @@ class PlanDiff:
         out += [f"extra edge {a} → {b}" for a, b in self.extra_edges]
         if self.outputs_differ:
             out.append("different outputs")
+        if self.answer_differs:
+            gold_words = "yes" if gold.get("answer") else "no"
+            out.append(f"answers in words: gold {gold_words}, predicted "
+                       f"{'yes' if (pred or {}).get('answer') else 'no'}")
         return out
 
 
@@ -163,6 +170,7 @@ def diff_plans(gold: dict[str, Any], pred: dict[str, Any] | None) -> PlanDiff:
     diff.missing_edges = sorted((gold_edges - pred_edges).elements())
     diff.extra_edges = sorted((pred_edges - gold_edges).elements())
     if pred is not None:
+        diff.answer_differs = bool(gold.get("answer")) != bool(pred.get("answer"))
         diff.outputs_differ = (Counter(_output_key(o, gold_tools) for o in gold.get("outputs", []))
                                != Counter(_output_key(o, pred_tools)
                                           for o in pred.get("outputs", [])))

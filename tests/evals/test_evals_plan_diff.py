@@ -82,3 +82,10 @@ def test_no_prediction_and_a_text_answer() -> None:
     text = diff_plans(GOLD, {"steps": [], "outputs": []})
     assert {m.status for m in text.gold.values()} == {MISSING} and text.outputs_differ
     assert diff_plans({"steps": [], "outputs": []}, {"steps": [], "outputs": []}).same
+
+
+def test_answering_in_words_too_is_compared() -> None:
+    pred = {**GOLD, "answer": True}
+    diff = diff_plans(GOLD, pred)
+    assert diff.answer_differs and not diff.same
+    assert diff.notes(GOLD, pred) == ["answers in words: gold no, predicted yes"]

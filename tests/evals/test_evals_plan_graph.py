@@ -26,6 +26,8 @@ def test_layers_edges_and_what_flows_along_them() -> None:
     assert labels[("s3", "s4")] == "text"  # a bare @s3: its primary output, from `outputs`
     assert labels[("s4", RESPONSE)] == "audio"
     assert graph.nodes[RESPONSE].modality == "text, audio"
+    words = plan_graph({**DAG, "outputs": ["@s4.audio"], "answer": True}, [("a.png", "image")])
+    assert words.nodes[RESPONSE].modality == "text, audio"  # the writer's words, then speech
     assert graph.nodes["s4"].caption() == "s4 speak → audio"
     assert graph.flows() == [["@input0", "s1", "s3", "s4", RESPONSE],
                              ["@input0", "s1", "s3", RESPONSE],
