@@ -1,11 +1,11 @@
 """LoRA instruction tuning of a planner LLM on the switching dataset (peft + transformers).
 
-The model learns to write the plan for a request given exactly the prompt LLMPlanner uses
-(system prompt with a tool catalog, no few-shot turns) and in the shape constrained decoding
-forces ("wants" first), so the tuned planner runs with `use_examples=False`. Most examples
-offer a narrowed catalog, the gold tools plus a few random others, as the router narrows it
-at run time (and a third of the cost of the full catalog's prompt); a share
-(`full_catalog_share`) offer all tools, so the tuned model also plans without the router.
+The model learns to write the plan for a request given exactly the prompt the tuned
+planner uses (a compact catalog of tool signatures without descriptions, no few-shot turns)
+and spelled exactly as the plan writer writes it (`canonical_plan`), so at run time the
+writer never pushes it off what it learned. At run time the router narrows the tools by
+the writer's choices, not by the prompt, so by default every example shows the whole
+catalog (`full_catalog_share` below 1 shows some a narrowed one).
 Training is resumable: the adapter, optimizer and step live in OUT/checkpoint/ and a new run
 continues from there with the same examples and catalogs.
 """
@@ -50,7 +50,7 @@ class LoraConfig:
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj",
                                                                "o_proj"])
     max_len: int = 1536
-    full_catalog_share: float = 0.2
+    full_catalog_share: float = 1.0
     """Share of examples that offer the whole registry rather than a narrowed catalog."""
     dtype: str = "auto"
     """Base weights: float32, bfloat16, or auto (bfloat16 where the CPU/GPU has it)."""
@@ -105,7 +105,7 @@ def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
 
 def planner_prompt(registry: Registry) -> LLMPlanner:
     """The LLMPlanner whose messages the tuned model is trained and run on."""
-    return LLMPlanner(_NoLLM(), registry, use_examples=False)
+    return LLMPlanner(_NoLLM(), registry, use_examples=False, compact=True)
 
 
 def offered_tools(gold: Sequence[str], registry: Registry, rng: random.Random,

@@ -26,6 +26,7 @@ from modalswitch.agent.plan.validate import check_plan, output_modalities, valid
 from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings
 from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, tool_signature
+from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
 from modalswitch.agent.trace.events import PlanAttempt
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, PlannerError
@@ -88,8 +89,19 @@ class LLMPlanner:
                  use_examples: bool = True, max_tokens: int = 512,
                  system_template: str | None = None,
                  example_cases: list[dict[str, Any]] | None = None,
-                 writer: ChatModel | None = None, require_steps: bool = False) -> None:
+                 writer: ChatModel | None = None, require_steps: bool = False,
+                 compact: bool = False, examples: ExampleIndex | None = None, shots: int = 3,
+                 tool_index: ToolIndex | None = None, tools_k: int = 10) -> None:
         self.llm = llm
+        self.compact = compact
+        """Catalog lines without descriptions (a tuned model knows its tools): a short
+        prompt, cheap to train on and to evaluate."""
+        self.example_index = examples
+        """Solved examples; the `shots` nearest a request are its few-shot turns."""
+        self.shots = shots
+        self.tool_index = tool_index
+        """Narrows the tools offered to the `tools_k` a request most likely needs."""
+        self.tools_k = tools_k
         self.require_steps = require_steps
         """Rule out the no-tool plan (set when a router is sure a tool is needed)."""
         self.writer = writer or llm
@@ -121,14 +133,18 @@ class LLMPlanner:
     @cached_property
     def system_prompt(self) -> str:
         """The planner's system prompt with this registry's catalog."""
-        catalog = "\n".join(tool_signature(t) for t in self.registry)
+        catalog = "\n".join(tool_signature(t, describe=not self.compact) for t in self.registry)
         template = self.system_template or load_prompt("planner_system.md")
         return template.format(tools=catalog)
 
     def example_cases_for(self, request: str, inputs: Sequence[InputSpec]) -> list[dict[str, Any]]:
-        """The few-shot cases for a request (the same fixed ones for every request)."""
+        """The few-shot cases for a request: the nearest solved examples when there is an
+        index, else the same fixed ones for every request."""
         if not self.use_examples:
             return []
+        if self.example_index is not None:
+            return [e.as_case() for e in self.example_index.nearest(request, inputs, self.shots,
+                                                                     exclude=request)]
         cases = (self.example_cases if self.example_cases is not None
                  else json.loads(load_prompt("planner_examples.json")))
         return [ex for ex in cases if all(s["tool"] in self.registry
@@ -159,6 +175,8 @@ class LLMPlanner:
         """A valid plan: written step by step where the model allows it, else decoded under
         the JSON schema and repaired. `tools` limits the tools the plan may use."""
         steps = self.require_steps if require_steps is None else require_steps
+        if tools is None and self.tool_index is not None:
+            tools = self.tool_index.likely(request, inputs, self.tools_k)
         if isinstance(self.llm, StepwiseChat):
             return self._write(request, inputs, tracer, tools, steps)
         return self._ask_and_repair(request, inputs, tracer, steps)
