@@ -152,8 +152,9 @@ class PlanWriter:
     # -- reachability -------------------------------------------------------------------
 
     def _needs(self, tool: Tool[Any, Any]) -> set[Modality]:
-        return {field_kind(tool.Input, n).modality for n, info in tool.Input.model_fields.items()
-                if info.is_required() and field_kind(tool.Input, n).modality in MEDIA} - {None}
+        kinds = {field_kind(tool.Input, n).modality for n, info in tool.Input.model_fields.items()
+                 if info.is_required() and field_kind(tool.Input, n).modality in MEDIA}
+        return {kind for kind in kinds if kind is not None}
 
     def _outputs(self, tool: Tool[Any, Any]) -> set[Modality]:
         return set(tool.output_modalities)

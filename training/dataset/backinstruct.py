@@ -89,9 +89,9 @@ def sample_skeleton(registry: Registry, rng: random.Random) -> Skeleton:
         step_id = f"s{index + 1}"
         sk.steps.append({"id": step_id, "tool": tool.name, "args": args})
         for out in content_fields(tool.Output):
-            modality = field_kind(tool.Output, out).modality
-            if modality is not None:
-                made.append((f"@{step_id}.{out}", modality))
+            made_kind = field_kind(tool.Output, out).modality
+            if made_kind is not None:
+                made.append((f"@{step_id}.{out}", made_kind))
     used = {v for s in sk.steps for a in s["args"].values()
             for v in (a if isinstance(a, list) else [a])}
     sk.outputs = [ref for ref, _ in made if ref not in used] or [made[-1][0]]
