@@ -17,7 +17,11 @@ from modalswitch.agent.execution.cache import StepCache
 from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.validate import output_modalities, validate_plan
+from modalswitch.agent.plan.validate import (
+    output_modalities,
+    step_output_modalities,
+    validate_plan,
+)
 from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.by_name import PlannerSpec, WriterSpec, is_planner, spec_label
 from modalswitch.agent.planners.by_name import planner as planner_by_name
@@ -112,7 +116,8 @@ class Agent:
                 plan = validate_plan(bind_input_names(plan, specs), self.registry, specs)
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
-                                                                      specs)))
+                                                                      specs),
+                                  step_outputs=step_output_modalities(plan, self.registry)))
             if cancel is not None and cancel.is_set():
                 raise RunCancelled("the run was cancelled before its steps ran")
             if plan.is_text_answer:

@@ -25,7 +25,7 @@ from modalswitch.agent.plan.model import (
     unescape,
 )
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, UnknownToolError
-from modalswitch.tools.contract.fields import field_kind
+from modalswitch.tools.contract.fields import content_fields, field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
 
@@ -201,3 +201,14 @@ def output_modalities(plan: Plan, registry: Registry, inputs: Sequence[InputSpec
     if (plan.message or plan.answer) and Modality.TEXT.value not in found:
         found.insert(0, Modality.TEXT.value)
     return found
+
+
+def step_output_modalities(plan: Plan, registry: Registry) -> dict[str, dict[str, str]]:
+    """Each step's content outputs and their modalities, primary first (for the pictures)."""
+    kinds: dict[str, dict[str, str]] = {}
+    for step in plan.steps:
+        if step.tool in registry:
+            out = registry.get(step.tool).Output
+            kinds[step.id] = {name: kind.value for name in content_fields(out)
+                              if (kind := field_kind(out, name).modality) is not None}
+    return kinds

@@ -73,6 +73,8 @@ class PlanReady(BaseEvent):
     plan: dict[str, Any]
     output_modalities: list[str]
     attempts: int = 1
+    step_outputs: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Step id -> output field -> modality (primary output first), from the registry."""
 
 
 class StepStart(BaseEvent):

@@ -1,8 +1,8 @@
 """A run's trace events folded into one summary: route, plan, steps, errors, response.
 
 The one fold every reader shares: `trace show` (tree), `trace view` (browser), the live
-progress display (which applies events as they arrive) and the HTML report, so they can
-never tell a run differently.
+progress display (which applies events as they arrive), the studio (which follows trace
+files as they are written) and the HTML report, so they can never tell a run differently.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from modalswitch.agent.trace.events import (
+    EVENT_ADAPTER,
     CacheHit,
     ErrorEvent,
     Event,
@@ -52,6 +53,17 @@ class StepInfo:
     children: list[str] = field(default_factory=list)
     """Spans of the tools this step called, in order."""
 
+    @property
+    def output_modalities(self) -> dict[str, str]:
+        """Output field -> modality, for the outputs the step produced (text is a string)."""
+        kinds = {}
+        for name, value in self.outputs.items():
+            if isinstance(value, dict) and isinstance(value.get("modality"), str):
+                kinds[name] = value["modality"]
+            elif isinstance(value, str):
+                kinds[name] = "text"
+        return kinds
+
 
 @dataclass
 class TraceSummary:
@@ -67,6 +79,8 @@ class TraceSummary:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     plan: dict[str, Any] | None = None
     output_modalities: list[str] = field(default_factory=list)
+    step_outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Step id -> output field -> modality, as planned (primary output first)."""
     steps: dict[str, StepInfo] = field(default_factory=dict)
     """Every span that ran a tool: plan steps first (in plan order), then sub-tool calls."""
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -78,6 +92,14 @@ class TraceSummary:
     def top_steps(self) -> list[StepInfo]:
         """The plan's own steps, without the sub-tool calls inside them."""
         return [s for s in self.steps.values() if s.parent is None]
+
+    def output_kinds(self) -> dict[str, dict[str, str]]:
+        """Step id -> output field -> modality: as produced where a step ran, else as planned."""
+        kinds = {k: dict(v) for k, v in self.step_outputs.items()}
+        for span, info in self.steps.items():
+            if info.parent is None and info.output_modalities:
+                kinds[span] = {**kinds.get(span, {}), **info.output_modalities}
+        return kinds
 
     @property
     def cache_hits(self) -> int:
@@ -110,6 +132,7 @@ class TraceSummary:
                                   "issues": list(e.issues), "raw": e.raw})
         elif isinstance(e, PlanReady):
             self.plan, self.output_modalities = e.plan, list(e.output_modalities)
+            self.step_outputs = {k: dict(v) for k, v in e.step_outputs.items()}
             for step in e.plan.get("steps", []):
                 self.steps[step["id"]] = StepInfo(step["id"], step["tool"],
                                                   dict(step.get("args", {})))
@@ -169,3 +192,58 @@ def summarize_trace(path: Path) -> TraceSummary:
     """The summary of a run folder or a trace.jsonl file."""
     file = trace_file(path)
     return summarize_events(read_trace(file), file.parent)
+
+
+class TraceFollower:
+    """The summary of a trace that is still being written: each `poll` folds in the whole
+    lines added since the last one (a line cut mid-write waits for its end). A trace that
+    starts over (a new run in the same folder) is noticed by its first bytes, and folded
+    afresh; a line that does not parse is counted in `unreadable` and skipped."""
+
+    HEAD = 64
+    """Bytes of the file's start remembered to notice it was replaced."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = trace_file(path)
+        self._restart()
+
+    def _restart(self) -> None:
+        self.summary = TraceSummary(run_dir=self.path.parent)
+        self.events = 0
+        self.unreadable = 0
+        self._offset = 0
+        self._partial = b""
+        self._head = b""
+
+    @property
+    def finished(self) -> bool:
+        """True once the run's last event (run_end) is in."""
+        return self.summary.status != "unfinished"
+
+    def poll(self) -> bool:
+        """Fold in what was appended; True when something new came in."""
+        try:
+            with self.path.open("rb") as fh:
+                head = fh.read(self.HEAD)
+                if not head.startswith(self._head) or fh.seek(0, 2) < self._offset:
+                    self._restart()
+                self._head = head
+                fh.seek(self._offset)
+                data = fh.read()
+        except FileNotFoundError:
+            return False
+        if not data:
+            return False
+        self._offset += len(data)
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                event = EVENT_ADAPTER.validate_json(line)
+            except ValueError:  # pydantic's ValidationError is one; a torn or foreign line
+                self.unreadable += 1
+                continue
+            self.summary.apply(event)
+            self.events += 1
+        return bool(lines)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from modalswitch.evals.reports.fmt import HEADLINE, SPLIT_KEYS, SPLIT_LABELS, fmt
+from modalswitch.evals.reports.graphs_html import graphs_html
 from modalswitch.evals.reports.svg import bar_chart, grouped_bars, histogram
 from modalswitch.evals.runner.results import CaseResult, case_dirname, load_eval
 
@@ -38,6 +39,9 @@ pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;max-height:240px;overflo
 .media{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
 .media figure{margin:0}.media img{max-width:320px;max-height:240px;border:1px solid #ccc}
 figcaption{font-size:12px;color:#666}
+.dags{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}.dag{background:#fcfcfc;
+border:1px solid #e4e4e4}.dag-label{font:12px ui-monospace,monospace}.dag-edge{font-size:11px}
+.diff{color:#b58900}.flow{font:12px ui-monospace,monospace;color:#444;margin:4px 0}
 """
 
 
@@ -122,7 +126,8 @@ def _case_html(r: CaseResult, eval_dir: Path, page_dir: Path, max_embed: int) ->
             + (f"<div class='media inputs'>{''.join(input_media)}</div>" if input_media else "")
             + f"<div class='plans'><div><h4>Gold plan</h4>{plan_html(r.gold)}</div>"
             f"<div><h4>Predicted plan</h4>{plan_html(r.pred)}</div></div>"
-            f"{scores}{problems}{response}</article>")
+            + graphs_html(r, case_dir)
+            + f"{scores}{problems}{response}</article>")
 
 
 def render_report(eval_dir: Path, page: Path, *, max_embed_bytes: int = 4 << 20) -> str:

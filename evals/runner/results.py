@@ -1,5 +1,6 @@
-"""The files an eval writes, and their typed form: results.jsonl (one CaseResult a line),
-metrics.json (aggregates and the run's settings), and cases/<id>/ with each case's trace."""
+"""The files an eval writes, and their typed form: eval.json (at the start: the cases it will
+run), results.jsonl (one CaseResult a line), metrics.json (aggregates and the run's
+settings), and cases/<id>/ with each case's trace."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import EvalDirError
+
+MANIFEST = "eval.json"
+"""Written when an eval starts: dataset, planner and the ids of the cases it will run."""
 
 Status = Literal["ok", "invalid", "planner_error", "exec_failed", "error"]
 

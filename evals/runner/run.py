@@ -1,7 +1,8 @@
 """Run a dataset's cases through a planner (and optionally the executor), score, and save.
 
-Each case gets `OUT/cases/<id>/` with its trace.jsonl (and response.json plus the produced
-files when executed); `OUT/results.jsonl` holds one scored CaseResult a line and
+`OUT/eval.json` says at the start which cases will run. Each case gets `OUT/cases/<id>/`
+with its trace.jsonl (and response.json plus the produced files when executed);
+`OUT/results.jsonl` holds one scored CaseResult a line and
 `OUT/metrics.json` the aggregates. Cases run on a thread pool: executor work and scoring
 overlap, while a `serial` planner (the embedded LLM: one llama.cpp context) plans one
 case at a time behind a lock.
@@ -23,17 +24,19 @@ from typing import Any
 from modalswitch.agent.execution.executor import ExecutionPolicy
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.validate import validate_plan
+from modalswitch.agent.plan.validate import step_output_modalities, validate_plan
 from modalswitch.agent.trace.events import ErrorEvent, PlanReady, RunEnd, RunStart
 from modalswitch.agent.trace.tracer import Tracer, read_trace
 from modalswitch.errors import DatasetError, ModalswitchError, UserError
 from modalswitch.evals.datasets.model import Case, Dataset
 from modalswitch.evals.runner.planners import EvalPlanner, dataset_registry
 from modalswitch.evals.runner.results import (
+    MANIFEST,
     CaseResult,
     Status,
     case_dirname,
     load_eval,
+    write_json,
     write_results,
 )
 from modalswitch.evals.scoring.metrics import modalities, score_plan, summarize
@@ -129,6 +132,10 @@ class EvalRun:
         if not resume and (self.out / "results.jsonl").exists():
             shutil.rmtree(self.out / "cases", ignore_errors=True)  # an earlier eval's cases
         (self.out / "cases").mkdir(parents=True, exist_ok=True)
+        write_json(self.out / MANIFEST, {  # lets a viewer following the eval show progress
+            "dataset": self.dataset.name, "planner": self.planner.name, "execute": self.execute,
+            "cases": [c.id for c in cases],
+            "started": datetime.now(UTC).isoformat(timespec="seconds")})
         start = time.perf_counter()
 
         def one(case: Case) -> CaseResult:
@@ -203,7 +210,8 @@ class EvalRun:
             plan = bound.plan(case.request, case.inputs, tracer)
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=modalities(plan, self.registry,
-                                                               case.inputs)))
+                                                               case.inputs),
+                                  step_outputs=step_output_modalities(plan, self.registry)))
         except Exception as exc:  # recorded as the case's error; the trace still ends
             tracer.emit(ErrorEvent(error_type=type(exc).__name__, message=str(exc)))
             status = "failed"

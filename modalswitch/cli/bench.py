@@ -34,6 +34,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.http:
         http_bench(args.jobs, args.workers)
         return 0
+    if args.studio:
+        from modalswitch.views.studio.bench import studio_timings
+
+        for name, seconds in studio_timings(args.studio).items():
+            print(f"studio {name:<13} {seconds:.3f}")
+        return 0
     from modalswitch.evals.bench.runtime import run_benchmarks
 
     run_benchmarks(args.steps, args.sleep, llm=not args.no_llm,
@@ -54,4 +60,6 @@ def register(sub: Subparsers) -> None:
                    help="load the HTTP service with concurrent jobs on the fake tools")
     p.add_argument("--jobs", type=int, default=50, help="concurrent jobs (--http)")
     p.add_argument("--workers", type=int, default=4, help="service workers (--http)")
+    p.add_argument("--studio", metavar="EVAL_DIR",
+                   help="only time `modalswitch view` opening EVAL_DIR and filtering it")
     p.set_defaults(func=cmd_bench)

@@ -25,11 +25,13 @@ from modalswitch.cli import (
     tools,
     trace,
     train,
+    view,
 )
 from modalswitch.cli.common import ERR
 from modalswitch.errors import ModalswitchError, PlannerError, UserError
 
-COMMANDS = (run, plan, replay, chat, serve, tools, trace, eval, models, train, mcp, bench, demo)
+COMMANDS = (run, plan, replay, chat, serve, tools, trace, view, eval, models, train, mcp, bench,
+            demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

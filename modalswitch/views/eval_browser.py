@@ -111,8 +111,8 @@ def steps_table(summary: TraceSummary) -> Table:
         status = Text(info.status, style=STATUS_STYLE.get(info.status, ""))
         table.add_row(info.id, info.tool, status,
                       fmt(info.duration_s, "duration_s"), str(info.attempts),
-                      "hit" if info.cached else "", retries or "",
-                      short(f"{info.error_type}: {info.error}", 80) if info.error else "")
+                      "hit" if info.cached else "", Text(retries),  # Text: errors are no markup
+                      Text(short(f"{info.error_type}: {info.error}", 80) if info.error else ""))
     return table
 
 

@@ -53,7 +53,8 @@ def test_report_has_metrics_charts_and_every_case(executed_eval: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "modalswitch eval · fake · oracle" in text
     assert "argument-value F1" in text and "end-to-end success" in text
-    assert len(p.all("svg")) == 3  # headline bars, F1 by shape, latency histogram
+    assert len(p.all("svg", **{"class": "chart"})) == 3  # headline, F1 by shape, latency
+    assert len(p.all("svg", **{"class": "dag"})) == 14  # gold and predicted plan per case
     assert p.all("article", **{"class": "case"}).__len__() == 7
     _, results = load_eval(executed_eval)
     for r in results:
