@@ -15,12 +15,13 @@ from modalswitch.agent.execution.cache import StepCache
 from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.validate import output_modalities, validate_plan
+from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.response import Response, compose_response
+from modalswitch.agent.run_folder import TRACE, RunFolder
 from modalswitch.agent.trace.events import ErrorEvent, PlanReady, ResponseEvent, RunEnd, RunStart
 from modalswitch.agent.trace.tracer import Listener, Tracer
-from modalswitch.errors import EmptyRequestError, ModalswitchError
+from modalswitch.errors import EmptyRequestError, PlanError, PlannerError
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore
 from modalswitch.tools.runtime.media import Limits
@@ -43,9 +44,9 @@ class Agent:
         self._planner = planner
         self.home = Path(home) if home else settings.home()
         self.store = ArtifactStore(self.home / "store", limits)
-        self.models = models or ModelCache()
+        self.models = models or ModelCache.shared()  # one copy of each model per process
         self.executor = Executor(registry, self.store, self.models,
-                                 StepCache(self.home / "cache" / "steps"), policy)
+                                 StepCache(self.home / "cache" / "steps", self.store), policy)
 
     @property
     def planner(self) -> Planner:
@@ -73,9 +74,12 @@ class Agent:
         """Plan (unless a plan is given), execute, and write response.json and trace.jsonl."""
         _check_request(request)
         run_dir = Path(out_dir) if out_dir else self._new_run_dir()
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "trace.jsonl").unlink(missing_ok=True)
-        tracer = Tracer(run_dir / "trace.jsonl")
+        with RunFolder(run_dir):  # one run at a time; the last run's files cleared
+            return self._run(request, inputs, run_dir, plan, on_event)
+
+    def _run(self, request: str, inputs: Sequence[InputPath], run_dir: Path,
+             plan: Plan | None, on_event: Listener | None) -> Response:
+        tracer = Tracer(run_dir / TRACE)
         if on_event is not None:
             tracer.subscribe(on_event)
         start = time.perf_counter()
@@ -87,9 +91,10 @@ class Agent:
             artifacts = self.import_inputs(inputs)
             specs = [InputSpec.of(a) for a in artifacts]
             if plan is None:
-                plan = self.planner.plan(request, specs, tracer)
+                plan = _planned(self.planner, request, specs, tracer, self.registry)
             else:
-                plan = validate_plan(bind_input_names(plan, specs), self.registry, specs)
+                plan = validate_plan(bind_input_names(plan, specs, self.registry),
+                                     self.registry, specs)
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
                                                                       specs)))
@@ -100,11 +105,11 @@ class Agent:
                 results = self.executor.execute(plan, artifacts, tracer, run_dir,
                                                 chat=self.planner.writer)
                 response = compose_response(plan, results, artifacts, self.registry, run_dir)
-        except ModalswitchError as exc:
+            response.write(run_dir)
+        except BaseException as exc:  # the trace always ends, whatever stopped the run
             tracer.emit(ErrorEvent(error_type=type(exc).__name__, message=str(exc)))
             tracer.emit(RunEnd(status="failed", duration_s=round(time.perf_counter() - start, 4)))
             raise
-        response.write(run_dir)
         tracer.emit(ResponseEvent(text=response.text,
                                   artifacts=[a.model_dump() for a in response.artifacts],
                                   failures=[f.model_dump() for f in response.failures]))
@@ -122,3 +127,14 @@ class Agent:
 def _check_request(request: str) -> None:
     if not request or not request.strip():
         raise EmptyRequestError()
+
+
+def _planned(planner: Planner, request: str, specs: list[InputSpec], tracer: Tracer,
+             registry: Registry) -> Plan:
+    """The planner's plan, checked again: whatever a planner returns, only a valid plan runs."""
+    plan = planner.plan(request, specs, tracer)
+    issues = check_plan(plan, registry, specs)
+    if issues:
+        raise PlannerError(f"planner {planner.name!r} returned an invalid plan",
+                           PlanError(issues))
+    return plan
