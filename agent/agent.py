@@ -135,6 +135,6 @@ def _planned(planner: Planner, request: str, specs: list[InputSpec], tracer: Tra
     plan = planner.plan(request, specs, tracer)
     issues = check_plan(plan, registry, specs)
     if issues:
-        raise PlannerError(f"planner {planner.name!r} returned an invalid plan",
-                           PlanError(issues))
+        error = PlanError(issues)
+        raise PlannerError(f"planner {planner.name!r} returned an {error}", error)
     return plan

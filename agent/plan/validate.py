@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -122,9 +122,9 @@ class _Checker:
         # Literals are type-checked with each reference stood in for by empty text.
         literal = ([("" if parse_ref(v) else unescape(v)) for v in value]
                    if isinstance(value, list) else "" if refs else unescape(value))
-        annotation = model.model_fields[name].annotation
+        info = model.model_fields[name]  # with its constraints: ranges, patterns
         try:
-            TypeAdapter(annotation).validate_python(literal)
+            TypeAdapter(Annotated[info.annotation, info]).validate_python(literal)
         except ValidationError as exc:
             msg = "; ".join(e["msg"] for e in exc.errors())
             self.add(IssueKind.BAD_ARGUMENTS, f"{name!r}={_clip(value)}: {msg}", step_id, name)
@@ -175,7 +175,7 @@ class _Checker:
         modality = field_kind(tool.Output, out_field).modality
         if modality is None and tool.Output.model_fields[out_field].annotation is str:
             return Modality.TEXT
-        if modality is None:
+        if modality is None and step_id is not None:  # an output may show it as text
             self.add(IssueKind.BAD_ARGUMENTS, f"{ref} is not content that can be passed on",
                      step_id, arg)
         return modality

@@ -26,11 +26,11 @@ from modalswitch.agent.execution.executor import ExecutionPolicy
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.planners.scripted import ScriptedPlanner
 from modalswitch.errors import ModalswitchError
-from modalswitch.tools.contract.modality import Modality
 from modalswitch.evals.fuzz.checks import check_imported, check_run_folder
 from modalswitch.evals.fuzz.media import make_seeds, mutated_files
 from modalswitch.evals.fuzz.plans import plan_texts
 from modalswitch.evals.fuzz.watch import FileWatch
+from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.fakes import fake_registry, write_tone_wav
 from modalswitch.tools.runtime.artifacts import ArtifactStore
 from modalswitch.tools.runtime.integrity import sha256_file

@@ -10,6 +10,7 @@ switched on and off.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import sysconfig
@@ -81,7 +82,7 @@ class FileWatch:
         """Check a subprocess's arguments: file inputs absolute and behind `file:`."""
         with self._lock:
             self.subprocesses.append(argv)
-        for flag, value in zip(argv, argv[1:], strict=False):
+        for flag, value in itertools.pairwise(argv):
             if flag == "-i" and not value.startswith("file:/") and value not in ("-", "pipe:0"):
                 self._flag(f"an ffmpeg input that is not an absolute file: path: {value!r}")
         for arg in argv[1:]:

@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from modalswitch.cli import bench, demo, eval, mcp, models, plan, run, tools, trace, train
+from modalswitch.cli import bench, demo, eval, fuzz, mcp, models, plan, run, tools, trace, train
 from modalswitch.cli.common import ERR
 from modalswitch.errors import ModalswitchError, PlannerError, UserError
 
-COMMANDS = (run, plan, tools, trace, eval, models, train, mcp, bench, demo)
+COMMANDS = (run, plan, tools, trace, eval, models, train, mcp, bench, fuzz, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

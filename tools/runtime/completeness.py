@@ -3,13 +3,12 @@
 A WAV cut short keeps its header, a truncated MP3 keeps its Xing/Info frame count, a
 front-indexed MP4 cut in half keeps its full index: each still announces its whole duration.
 These checks measure what the data really holds (the WAV data chunk against the file size,
-every frame of a FLAC/Ogg decoded, every packet of an ffmpeg-read file read) so that a cut
+every frame of a FLAC/Ogg decoded, every packet of an ffmpeg-read file listed) so that a cut
 file fails at import instead of quietly losing its end in a transcript.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +19,6 @@ from modalswitch.errors import MediaError
 SLACK_S = 0.2
 """Container durations and packet timings legitimately differ by a frame or two."""
 SLACK_SHARE = 0.02
-_OUT_TIME = re.compile(rb"^out_time_us=(\d+)\s*$", re.MULTILINE)
 
 
 def ffmpeg_input(path: Path) -> str:
@@ -77,22 +75,27 @@ def decoded_frames(path: Path, declared: int) -> int:
 
 
 def packet_seconds(path: Path, timeout_s: float = 300) -> float | None:
-    """How far into the file its packets really reach, in seconds (None without ffmpeg).
-
-    Packets are copied to a null muxer, not decoded, so this costs one read of the file.
-    """
-    exe = shutil.which("ffmpeg")
+    """Where the file's packets really end, in seconds: the latest packet start plus its
+    length, over every stream (None without ffprobe). Packets are listed, not decoded, so
+    this costs one read of the file."""
+    exe = shutil.which("ffprobe")
     if exe is None:
         return None
     try:
         proc = subprocess.run(
-            [exe, "-nostdin", "-v", "error", "-i", ffmpeg_input(path), "-map", "0",
-             "-c", "copy", "-f", "null", "-", "-progress", "pipe:1", "-nostats"],
+            [exe, "-v", "error", "-show_entries", "packet=pts_time,duration_time",
+             "-of", "csv=p=0", "-i", ffmpeg_input(path)],
             capture_output=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired:
         raise MediaError(f"reading the file took over {timeout_s:g} s") from None
-    times = _OUT_TIME.findall(proc.stdout)
-    return int(times[-1]) / 1e6 if times else 0.0
+    end = 0.0
+    for line in proc.stdout.splitlines():
+        start, _, length = line.decode("ascii", "replace").partition(",")
+        try:
+            end = max(end, float(start) + (float(length) if length.strip() else 0.0))
+        except ValueError:
+            continue  # N/A: a packet without a timestamp
+    return end
 
 
 def estimated_duration(path: Path, mime: str) -> bool:
