@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from modalswitch.cli import main  # noqa: E402
-from modalswitch.evals.fuzz.harness import fuzz_media, fuzz_plans  # noqa: E402
-from modalswitch.evals.fuzz.watch import FileWatch  # noqa: E402
+from modalswitch.cli import main
+from modalswitch.evals.fuzz.harness import fuzz_media, fuzz_plans
+from modalswitch.evals.fuzz.watch import FileWatch
 
 
 def test_generated_plans_end_in_a_valid_run_or_a_typed_error(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_a_flac_cut_short_is_refused(store, tmp_path):
     whole = tmp_path / "whole.flac"
     soundfile.write(str(whole), 0.3 * np.sin(np.arange(32000) / 5.0), 16000)
     assert store.import_input(whole).meta["duration_s"] == 2.0
-    with pytest.raises(InputFileError, match="truncated|corrupt"):
+    with pytest.raises(InputFileError, match=r"truncated|corrupt"):
         store.import_input(halve(whole, "half.flac"))
 
 
