@@ -72,6 +72,11 @@ def _run_hypothesis(test: Callable[..., None], count: int, seed: int | None,
     report.seconds = time.perf_counter() - start
 
 
+SYSTEM_BAIT = [Path("/etc/passwd"), Path("/etc/hosts"), Path("/etc/shadow"),
+               Path("/proc/self/environ"), Path.home() / ".ssh"]
+"""System files the generated plans name: no run may open them either."""
+
+
 def _input_pool(folder: Path) -> list[Path]:
     """Real inputs under ordinary and hostile names."""
     from PIL import Image
@@ -119,7 +124,8 @@ def fuzz_plans(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
                                    [kinds[p.suffix] for p in inputs]), label="plan")
         report.cases += 1
         run_dir = runs / f"r{report.cases}"
-        with FileWatch(read=[home, runs, *inputs], write=[home, runs], forbidden=bait) as w:
+        with FileWatch(read=[home, runs, *inputs], write=[home, runs],
+                       forbidden=[*bait, *SYSTEM_BAIT]) as w:
             outcome = _one_run(agent, raw, inputs, run_dir)
         report.outcomes[outcome] += 1
         assert not w.violations, f"{outcome}: {w.violations[:3]} for plan {str(raw)[:500]}"

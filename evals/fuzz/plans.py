@@ -29,6 +29,7 @@ def hostile_strings(bait: list[Path], input_names: list[str]) -> st.SearchStrate
     paths = [str(p) for p in bait] + [f"../{p.parent.name}/{p.name}" for p in bait]
     fixed = [*paths, *input_names, *(f"read {n} aloud" for n in input_names),
              "-report", "--help", "concat:/etc/passwd|/etc/hosts", "file:/etc/passwd",
+             "/etc/passwd", "/etc/shadow.png", "/etc/hosts",
              "~/.ssh/id_rsa", "/dev/zero", "/proc/self/environ", "@@input0", "@@",
              "@input0", "@input9", "@s1", "@s1.text", "@s1.image", "@s1.nope", "@", "@1x",
              "en-us", "en_US-joe-medium", "fr", "", " ", "\x00", "a\nb", "ünïcødé ✓"]

@@ -44,7 +44,7 @@ def test_a_rerun_leaves_only_its_own_files(home, tmp_path):
 
 def test_a_second_run_into_a_busy_folder_is_refused(home, tmp_path):
     out = tmp_path / "run"
-    plan = {"steps": [{"id": "s1", "tool": "sleep", "args": {"text": "slow", "seconds": 1}}],
+    plan = {"steps": [{"id": "s1", "tool": "sleep", "args": {"text": "slow", "seconds": 2}}],
             "outputs": ["@s1.text"]}
     registry = fake_registry()
     sleep = registry.get("sleep")

@@ -53,7 +53,8 @@ def test_a_tool_that_raises(home, tmp_path, failure, error_type):
 
 def test_a_tool_that_hangs(home, tmp_path):
     step = {"id": "stuck", "tool": "hang", "args": {"text": "x"}}
-    agent, response = run_with_fault(step, home, tmp_path / "run", step_timeout_s=0.2)
+    # a limit far above what the other branch needs, far below the hang
+    agent, response = run_with_fault(step, home, tmp_path / "run", step_timeout_s=1.0)
     hang = agent.registry.get("hang")
     assert isinstance(hang, Hang)
     hang.release.set()  # let the abandoned thread go
@@ -61,8 +62,8 @@ def test_a_tool_that_hangs(home, tmp_path):
 
 
 def test_a_tool_that_returns_a_partial_result(home, tmp_path):
-    step = {"id": "part", "tool": "partial", "args": {"pieces": 200, "seconds_each": 0.01}}
-    _, response = run_with_fault(step, home, tmp_path / "run", step_timeout_s=0.1)
+    step = {"id": "part", "tool": "partial", "args": {"pieces": 500, "seconds_each": 0.01}}
+    _, response = run_with_fault(step, home, tmp_path / "run", step_timeout_s=1.0)
     assert_told(response, tmp_path / "run", "part", "StepTimeoutError")
     assert "pieces" not in response.text  # the partial count is never delivered
 
