@@ -124,7 +124,8 @@ class _Checker:
                    if isinstance(value, list) else "" if refs else unescape(value))
         info = model.model_fields[name]  # with its constraints: ranges, patterns
         try:
-            TypeAdapter(Annotated[info.annotation, info]).validate_python(literal)
+            constrained: Any = Annotated[info.annotation, info]
+            TypeAdapter(constrained).validate_python(literal)
         except ValidationError as exc:
             msg = "; ".join(e["msg"] for e in exc.errors())
             self.add(IssueKind.BAD_ARGUMENTS, f"{name!r}={_clip(value)}: {msg}", step_id, name)
