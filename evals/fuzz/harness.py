@@ -10,6 +10,7 @@ store objects that match their hashes, media whose metadata the data bears out.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as fixed_seed
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.execution.executor import ExecutionPolicy
@@ -29,9 +31,10 @@ from modalswitch.errors import ModalswitchError
 from modalswitch.evals.fuzz.checks import check_imported, check_run_folder
 from modalswitch.evals.fuzz.media import make_seeds, mutated_files
 from modalswitch.evals.fuzz.plans import plan_texts
+from modalswitch.evals.fuzz.tools import fuzz_registry
 from modalswitch.evals.fuzz.watch import FileWatch
 from modalswitch.tools.contract.modality import Modality
-from modalswitch.tools.fakes import fake_registry, write_tone_wav
+from modalswitch.tools.fakes import write_tone_wav
 from modalswitch.tools.runtime.artifacts import ArtifactStore
 from modalswitch.tools.runtime.integrity import sha256_file
 
@@ -58,7 +61,9 @@ class FuzzReport:
 
 
 def _run_hypothesis(test: Callable[..., None], count: int, seed: int | None,
-                    report: FuzzReport) -> None:
+                    report: FuzzReport, workdir: Path) -> None:
+    # Hypothesis keeps a cache folder; it goes in the fuzz folder, not the caller's cwd.
+    set_hypothesis_home_dir(str(workdir / ".hypothesis"))
     configured = settings(max_examples=count, database=None, deadline=None,
                           suppress_health_check=list(HealthCheck),
                           phases=[Phase.generate, Phase.shrink])(test)
@@ -110,7 +115,7 @@ def fuzz_plans(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
     bait = _bait(workdir / "bait")
     pool = _input_pool(workdir / "inputs")
     home, runs = workdir / "home", workdir / "runs"
-    agent = Agent(ScriptedPlanner([{"steps": []}]), fake_registry(), home=home,
+    agent = Agent(ScriptedPlanner([{"steps": []}]), fuzz_registry(), home=home,
                   policy=ExecutionPolicy(max_workers=4, step_timeout_s=0.5, retries=1,
                                          backoff_s=0.0))
     before = {p: sha256_file(p) for p in bait}
@@ -131,8 +136,9 @@ def fuzz_plans(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
         assert not w.violations, f"{outcome}: {w.violations[:3]} for plan {str(raw)[:500]}"
         problems = check_run_folder(run_dir, succeeded=outcome in ("ok", "partial"))
         assert not problems, f"{outcome}: {problems} for plan {str(raw)[:500]}"
+        shutil.rmtree(run_dir, ignore_errors=True)  # a failing case's folder is kept
 
-    _run_hypothesis(case, count, seed, report)
+    _run_hypothesis(case, count, seed, report, workdir)
     changed = [str(p) for p in bait if sha256_file(p) != before[p]]
     if changed:
         report.violations.append(f"bait files changed: {changed}")
@@ -172,7 +178,7 @@ def fuzz_media(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
         assert not w.violations, f"{w.violations[:3]} importing a mutated {origin}"
         assert not problems, f"{problems} importing a mutated {origin} ({len(data)} bytes)"
 
-    _run_hypothesis(case, count, seed, report)
+    _run_hypothesis(case, count, seed, report, workdir)
     return report
 
 

@@ -43,7 +43,7 @@ def hostile_strings(bait: list[Path], input_names: list[str]) -> st.SearchStrate
 def _inline_artifact(bait: list[Path]) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({
         "sha256": st.just("0" * 64),
-        "modality": st.sampled_from(["image", "audio", "video", "text"]),
+        "modality": st.sampled_from(["image", "image", "audio", "video", "text"]),
         "mime": st.sampled_from(["image/png", "audio/wav", "text/plain"]),
         "path": st.sampled_from([str(p) for p in bait]),
         "provenance": st.just({"source": "input"}),
@@ -90,9 +90,13 @@ def _step_ids() -> st.SearchStrategy[str]:
 
 
 @st.composite
-def sane_plans(draw: st.DrawFn, registry: Registry, inputs: list[Modality]) -> dict[str, Any]:
+def sane_plans(draw: st.DrawFn, registry: Registry, inputs: list[Modality],
+               bait: list[Path]) -> dict[str, Any]:
     """A plan that should run: real tools, required arguments of the right kind, references
-    to inputs and earlier steps of the right modality."""
+    to inputs and earlier steps of the right modality (settings: small literals, or now and
+    then an inline artifact object naming a bait file)."""
+    _, _, inline = _pools(tuple(bait), ())
+    setting = st.one_of(st.sampled_from([0, 0.01, 1, "en"]), inline)
     steps: list[dict[str, Any]] = []
     made: list[tuple[str, Modality]] = []  # (reference, modality) of outputs so far
     for i in range(draw(st.integers(1, 5))):
@@ -106,7 +110,7 @@ def sane_plans(draw: st.DrawFn, registry: Registry, inputs: list[Modality]) -> d
             refs = [f"@input{j}" for j, m in enumerate(inputs) if m is wanted]
             refs += [ref for ref, m in made if m is wanted]
             if kind.modality is None:
-                value: Any = draw(st.sampled_from([0, 0.01, 1, "en"]))
+                value: Any = draw(setting)
             elif wanted is Modality.TEXT and (not refs or draw(st.booleans())):
                 value = draw(st.text(min_size=1, max_size=30))
             elif refs:
@@ -129,7 +133,8 @@ def tampered(draw: st.DrawFn, plan: dict[str, Any], bait: list[Path],
     strings, any_value, inline = _pools(tuple(bait), tuple(names))
     steps = plan["steps"]
     step = draw(st.sampled_from(steps))
-    change = draw(st.sampled_from(["value", "tail", "id", "output", "none"]))
+    change = draw(st.sampled_from(["value", "value", "tail", "tail", "tail", "id", "output",
+                                   "none"]))
     if change == "value" and step["args"]:
         name = draw(st.sampled_from(sorted(step["args"])))
         step["args"][name] = draw(any_value)
@@ -151,7 +156,8 @@ def plans(draw: st.DrawFn, registry: Registry, bait: list[Path],
     """A plan as a JSON-able dict: half of them sane plans with at most one hostile change,
     half anything at all over real and made-up tools."""
     if draw(st.booleans()):
-        return draw(tampered(draw(sane_plans(registry, inputs or [])), bait, input_names))
+        return draw(tampered(draw(sane_plans(registry, inputs or [], bait)), bait,
+                             input_names))
     strings, any_value, inline = _pools(tuple(bait), tuple(input_names))
     tools = registry.names
     count = draw(st.integers(0, 8))
