@@ -10,10 +10,12 @@ the cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from modalswitch.tools.contract.tool import Tool
 from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore, walk
+from modalswitch.tools.runtime.integrity import LOOSE_TMP_AGE_S
 
 _FORMAT = 2
 """Bumped when the entry layout changes; older entries are misses."""
@@ -68,6 +71,11 @@ class StepCache:
         self.root = Path(root)
         self.store = store
         self.root.mkdir(parents=True, exist_ok=True)
+        stale = time.time() - LOOSE_TMP_AGE_S  # half-written entries of killed runs
+        for tmp in self.root.glob("*/*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.stat().st_mtime < stale:
+                    tmp.unlink()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"

@@ -156,3 +156,16 @@ def test_temp_files_of_dead_processes_are_cleaned_live_ones_kept(tmp_path):
         assert (live / "half-written.wav").exists()
     finally:
         os.close(holder)
+
+
+def test_half_written_cache_entries_of_killed_runs_are_cleaned(tmp_path):
+    from modalswitch.agent.execution import StepCache
+
+    root = tmp_path / "steps"
+    (root / "ab").mkdir(parents=True)
+    old, fresh = root / "ab" / "old.tmp", root / "ab" / "fresh.tmp"
+    old.write_text("{")
+    fresh.write_text("{")  # maybe another process writing right now
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    StepCache(root)
+    assert not old.exists() and fresh.exists()
