@@ -104,7 +104,9 @@ class Agent:
             else:
                 results = self.executor.execute(plan, artifacts, tracer, run_dir,
                                                 chat=self.planner.writer)
-                response = compose_response(plan, results, artifacts, self.registry, run_dir)
+                words = self.planner.answer(request, specs) if plan.answer else None
+                response = compose_response(plan, results, artifacts, self.registry, run_dir,
+                                            words=words)
             response.write(run_dir)
         except BaseException as exc:  # the trace always ends, whatever stopped the run
             tracer.emit(ErrorEvent(error_type=type(exc).__name__, message=str(exc)))

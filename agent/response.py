@@ -61,9 +61,10 @@ def _place(artifact: Artifact, run_dir: Path, name: str) -> Path:
 
 
 def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Artifact],
-                     registry: Registry, run_dir: Path) -> Response:
-    """Collect the plan's outputs, in order, into a Response; note every failure."""
-    texts: list[str] = [plan.message] if plan.message else []
+                     registry: Registry, run_dir: Path, words: str | None = None) -> Response:
+    """Collect the plan's outputs, in order, into a Response; note every failure. `words`
+    (the writer's answer, for a plan that answers in words too) comes first."""
+    texts: list[str] = [t for t in (plan.message, words) if t]
     artifacts: list[ResponseArtifact] = []
     failures = [StepFailure(step=r.step, tool=r.tool, error_type=r.error_type or "Error",
                             message=r.error or "failed")

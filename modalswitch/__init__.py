@@ -6,7 +6,7 @@
 """
 
 from modalswitch.agent.agent import Agent
-from modalswitch.agent.chat.scripted import ScriptedChat
+from modalswitch.agent.chat.scripted import ScriptedChat, ScriptedStepwiseChat
 from modalswitch.agent.execution.executor import ExecutionPolicy
 from modalswitch.agent.plan.model import Plan, Step
 from modalswitch.agent.planners.base import Planner
@@ -35,10 +35,32 @@ from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.runtime.artifacts import Artifact
 
 __all__ = [
-    "Agent", "Artifact", "AudioArtifact", "ExecutionPolicy", "ImageArtifact", "InputFileError",
-    "LLMPlanner", "MissingModelError", "Modality", "ModalswitchError", "Plan", "PlanError",
-    "Planner", "PlannerError", "Registry", "Response", "ScriptedChat", "ScriptedPlanner", "Step",
-    "TextContent", "Tool", "ToolContext", "ToolError", "TransientToolError", "UserError",
+    "Agent",
+    "Artifact",
+    "AudioArtifact",
+    "ExecutionPolicy",
+    "ImageArtifact",
+    "InputFileError",
+    "LLMPlanner",
+    "MissingModelError",
+    "Modality",
+    "ModalswitchError",
+    "Plan",
+    "PlanError",
+    "Planner",
+    "PlannerError",
+    "Registry",
+    "Response",
+    "ScriptedChat",
+    "ScriptedPlanner",
+    "ScriptedStepwiseChat",
+    "Step",
+    "TextContent",
+    "Tool",
+    "ToolContext",
+    "ToolError",
+    "TransientToolError",
+    "UserError",
     "VideoArtifact",
 ]
 __version__ = "0.1.0"

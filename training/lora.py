@@ -1,11 +1,11 @@
 """LoRA instruction tuning of a planner LLM on the switching dataset (peft + transformers).
 
-The model learns to write the plan for a request given exactly the prompt LLMPlanner uses
-(system prompt with a tool catalog, no few-shot turns) and in the shape constrained decoding
-forces ("wants" first), so the tuned planner runs with `use_examples=False`. Most examples
-offer a narrowed catalog, the gold tools plus a few random others, as the router narrows it
-at run time (and a third of the cost of the full catalog's prompt); a share
-(`full_catalog_share`) offer all tools, so the tuned model also plans without the router.
+The model learns to write the plan for a request given exactly the prompt the tuned
+planner uses (a compact catalog of tool signatures without descriptions, no few-shot turns)
+and spelled exactly as the plan writer writes it (`canonical_plan`), so at run time the
+writer never pushes it off what it learned. At run time the router narrows the tools by
+the writer's choices, not by the prompt, so by default every example shows the whole
+catalog (`full_catalog_share` below 1 shows some a narrowed one).
 Training is resumable: the adapter, optimizer and step live in OUT/checkpoint/ and a new run
 continues from there with the same examples and catalogs.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from modalswitch.agent.chat.transformers import HFChat, end_of_turn, render_chat
+from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.llm import LLMPlanner
 from modalswitch.errors import UserError
 from modalswitch.tools.contract.chat import Completion, Message
@@ -49,7 +50,7 @@ class LoraConfig:
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj",
                                                                "o_proj"])
     max_len: int = 1536
-    full_catalog_share: float = 0.2
+    full_catalog_share: float = 1.0
     """Share of examples that offer the whole registry rather than a narrowed catalog."""
     dtype: str = "auto"
     """Base weights: float32, bfloat16, or auto (bfloat16 where the CPU/GPU has it)."""
@@ -104,7 +105,7 @@ def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
 
 def planner_prompt(registry: Registry) -> LLMPlanner:
     """The LLMPlanner whose messages the tuned model is trained and run on."""
-    return LLMPlanner(_NoLLM(), registry, use_examples=False)
+    return LLMPlanner(_NoLLM(), registry, use_examples=False, compact=True)
 
 
 def offered_tools(gold: Sequence[str], registry: Registry, rng: random.Random,
@@ -124,8 +125,7 @@ def encode_case(tokenizer: Any, planner: LLMPlanner, case: Any,
     """(input_ids, labels) of one case; only the plan tokens are learned. The target is
     the plan as constrained decoding writes it ("wants" first, compact JSON)."""
     prompt = render_chat(tokenizer, planner.messages(case.request, case.inputs))
-    plan = planner.as_decoded(case.gold.model_dump(mode="json", exclude_none=True), case.inputs)
-    target = json.dumps(plan, separators=(",", ":")) + end_of_turn(tokenizer)
+    target = canonical_plan(case.gold, planner.registry, case.inputs) + end_of_turn(tokenizer)
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     t_ids = tokenizer(target, add_special_tokens=False)["input_ids"]
     ids = (p_ids + t_ids)[-max_len:]

@@ -42,11 +42,19 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, epochs: int = 400, lr: float =
 
 
 def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall: float = 0.99,
-         min_subset_recall: float = 0.98) -> RouterHead:
-    """Pick thresholds on dev: the highest P(tool) cut that keeps tool recall, and the
-    highest keep-threshold whose tool subsets still hold every gold tool often enough."""
+         min_subset_recall: float = 0.98, min_skip_recall: float = 1.0) -> RouterHead:
+    """Pick thresholds on dev: the highest P(tool) below which requests may skip the
+    planner while every tool request (`min_skip_recall`) still reaches it; the highest
+    cut above which narrowing keeps tool recall; and the highest keep-threshold whose tool
+    subsets still hold every gold tool often enough."""
     tool_col = head.labels.index("needs_tool")
     is_tool = y[:, tool_col] > 0
+    p_tool = probs[is_tool, tool_col]
+    head.skip_threshold = 0.0
+    for cut in (0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001):
+        if (p_tool >= cut).mean() >= min_skip_recall:
+            head.skip_threshold = cut
+            break
     for cut in np.arange(0.9, 0.04, -0.05):
         if (probs[is_tool, tool_col] >= cut).mean() >= min_tool_recall:
             head.tool_threshold = round(float(cut), 2)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session
 from modalswitch.errors import GrammarError, MissingModelError
 from modalswitch.tools.contract.chat import Completion, Message
 from modalswitch.tools.runtime.devices import cpu_has
@@ -110,6 +111,7 @@ class LlamaCppChat:
         self._llm: Any = None
         self._formatter: Any = None
         self._grammars: dict[str, tuple[str, Any]] = {}
+        self._samplers: dict[str, GrammarSampler] = {}
         self._pins: list[_Pin] = []
         self._last: list[Message] = []
         self._lock = threading.Lock()  # one llama context: calls must not interleave
@@ -155,7 +157,6 @@ class LlamaCppChat:
             llm = self._model()  # first: it sets up the environment llama_cpp is imported in
             from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-            from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler
 
             try:
                 gbnf = json_schema_to_gbnf(key)
@@ -186,6 +187,35 @@ class LlamaCppChat:
             self._last = list(messages)
             return Completion(text=text, prompt_tokens=n_prompt, completion_tokens=n_out,
                               duration_s=time.perf_counter() - start)
+
+    @contextlib.contextmanager
+    def decoder(self, messages: list[Message]) -> Iterator[Session]:
+        """A structured writer's Decoder continuing the assistant turn after `messages`
+        (holds the model until the block ends)."""
+        with self._lock:
+            llm = self._model()
+            if self._formatter is None:
+                raise GrammarError(f"{self.name} has no chat template: it cannot be driven "
+                                   "step by step")
+            pin = self._restore_pin(llm, messages)
+            prompt = self._formatter(messages=messages).prompt
+            tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+            session = Session(llm, tokens, self._gbnf_sampler)
+            yield session
+            if pin is None:
+                self._pin(llm, messages[:-1])
+            self._last = list(messages)
+
+    def _gbnf_sampler(self, gbnf: str) -> GrammarSampler:
+        """A parsed grammar sampler, built once per grammar text."""
+        if gbnf not in self._samplers:
+            if len(self._samplers) >= 512:
+                self._samplers.pop(next(iter(self._samplers)))
+            try:
+                self._samplers[gbnf] = GrammarSampler(self._model(), gbnf)
+            except ValueError as exc:
+                raise GrammarError(f"{exc}:\n{gbnf}") from exc
+        return self._samplers[gbnf]
 
     def _greedy(self, llm: Any, messages: list[Message], max_tokens: int,
                 sampler: Any) -> tuple[str, int, int]:

@@ -10,9 +10,21 @@ filtered only when that token is rejected (as llama.cpp's own common sampler doe
 from __future__ import annotations
 
 import ctypes
+import functools
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from modalswitch.agent.chat.constrained import (
+    Grammar,
+    Lit,
+    Seq,
+    literal_options,
+    to_gbnf,
+    to_regex,
+)
 
 
 class GrammarSampler:
@@ -102,3 +114,97 @@ def greedy(llm: Any, tokens: list[int], max_tokens: int,
         out.append(token)
         llm.eval([token])
     return out
+
+
+class Session:
+    """One assistant turn driven by a structured writer (a `Decoder`): forced text is
+    evaluated in one batch (jump-forward), free choices are greedy under a grammar.
+
+    Token healing: the last token of fixed text (forced, or the decided rest of an option)
+    is held back and re-offered as the start of the next grammar, so the model can pick the
+    token it would naturally write across the boundary (`"}}],"` rather than `}` then `}`);
+    forcing it would push a small model off its own tokenization and its choices with it.
+    """
+
+    def __init__(self, llm: Any, tokens: list[int], sampler: Callable[[str], GrammarSampler]):
+        self.llm = llm
+        self._sampler = sampler
+        self._written: list[str] = []
+        self._pending = ""
+        """Written text not evaluated yet: the held-back last token of fixed text."""
+        self.prompt_tokens = len(tokens)
+        self.forced_tokens = 0
+        self.generated_tokens = 0
+        prepare(llm, tokens)
+
+    @property
+    def text(self) -> str:
+        """Everything written in this turn."""
+        return "".join(self._written)
+
+    def force(self, text: str) -> None:
+        """Write fixed text (one batch evaluation, but for its last token)."""
+        self._written.append(text)
+        self._defer(text)
+
+    def _defer(self, text: str) -> None:
+        """Evaluate pending + text but for the last token, which becomes pending."""
+        text = self._pending + text
+        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        last = self.llm.detokenize(tokens[-1:]).decode("utf-8", errors="ignore")
+        if len(tokens) > 1 and last and text.endswith(last):
+            self.llm.eval(tokens[:-1])
+            self.forced_tokens += len(tokens) - 1
+            self._pending = last
+        else:
+            self._pending = text
+
+    def generate(self, grammar: Grammar, max_tokens: int) -> tuple[str, bool]:
+        """Greedy tokens under the grammar until it is complete or `max_tokens` run out;
+        once the tokens so far leave one literal option open, its rest is forced."""
+        import llama_cpp
+
+        pending, self._pending = self._pending, ""
+        full = Seq((Lit(pending), grammar)) if pending else grammar
+        options = literal_options(full)
+        sampler = self._sampler(to_gbnf(full))
+        sampler.reset()
+        done = _full_match(full)
+        vocab = self.llm._model.vocab
+        n_vocab = self.llm.n_vocab()
+        out: list[int] = []
+        text, rest, complete = "", "", False
+        while len(out) < max_tokens + (1 if pending else 0):
+            logits = np.ctypeslib.as_array(
+                llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1), shape=(n_vocab,))
+            token = sampler.choose(logits)
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                complete = True  # only the end is allowed: the grammar is complete
+                break
+            sampler.accept(token)
+            out.append(token)
+            self.llm.eval([token])
+            text = self.llm.detokenize(out).decode("utf-8", errors="ignore")
+            if done(text):
+                complete = True  # saves asking the model for the end token
+                break
+            left = [o for o in options or () if o.startswith(text)]
+            if options is not None and len(text) >= len(pending) and len(left) == 1:
+                rest, complete = left[0][len(text):], True  # decided: force the rest
+                break
+        self.generated_tokens += len(out)
+        if len(text) < len(pending):  # ran out inside the held-back text (already written)
+            self._defer(pending[len(text):])
+            return "", False
+        written = text[len(pending):] + rest
+        self._written.append(written)
+        if rest:
+            self._defer(rest)
+        return written, complete
+
+
+@functools.lru_cache(maxsize=512)
+def _full_match(grammar: Grammar) -> Callable[[str], bool]:
+    """A test that a text is a complete string of the grammar."""
+    pattern = re.compile(to_regex(grammar), re.DOTALL)
+    return lambda text: pattern.fullmatch(text) is not None

@@ -121,6 +121,9 @@ class Plan(BaseModel):
     """References whose values make up the response, in order (text joins the answer)."""
     message: str | None = None
     """Optional words the response starts with (e.g. "Here is your picture.")."""
+    answer: bool = False
+    """The response also answers the request in words (written by the planner's writer),
+    as in "a limerick about my dog, with a picture to go with it"."""
 
     @property
     def is_text_answer(self) -> bool:
@@ -136,7 +139,8 @@ class Plan(BaseModel):
 
     def to_json(self) -> str:
         """The plan as compact JSON, as a planner writes it."""
-        return self.model_dump_json(exclude_none=True)
+        return self.model_dump_json(exclude_none=True,
+                                    exclude=None if self.answer else {"answer"})
 
     @classmethod
     def parse(cls, raw: str | dict[str, Any]) -> Plan:

@@ -23,6 +23,19 @@ from modalswitch.tools.contract.schemas import input_schema
 STEP_ID_PATTERN = r"^s[0-9]+$"
 WANTS_KEY = "wants"
 
+
+def wants_options(modalities: Sequence[Modality]) -> list[str]:
+    """What "wants" may say: a modality, or text+MEDIA (words and a medium)."""
+    options = [m.value for m in modalities]
+    return options + [f"text+{m.value}" for m in modalities if m is not Modality.TEXT]
+
+
+def parse_wants(value: str) -> tuple[Modality, bool]:
+    """(the modality the plan must produce, whether the answer also has words)."""
+    words, _, medium = value.rpartition("+")
+    return Modality(medium), bool(words)
+
+
 _KEEP = frozenset({"type", "properties", "required", "items", "anyOf", "oneOf", "enum",
                    "const", "additionalProperties", "minItems", "maxItems"})
 
@@ -120,7 +133,7 @@ def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = Non
         }
         for tool in registry
     ]
-    intent = {WANTS_KEY: {"enum": [m.value for m in Modality]}} if wants else {}
+    intent = {WANTS_KEY: {"enum": wants_options(list(Modality))}} if wants else {}
     return {
         "type": "object",
         "properties": {

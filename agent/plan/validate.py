@@ -236,6 +236,6 @@ def output_modalities(plan: Plan, registry: Registry, inputs: Sequence[InputSpec
         modality = checker.modality_of(ref, None, "outputs") if ref else None
         if modality is not None and modality.value not in found:
             found.append(modality.value)
-    if plan.message and Modality.TEXT.value not in found:
+    if (plan.message or plan.answer) and Modality.TEXT.value not in found:
         found.insert(0, Modality.TEXT.value)
     return found

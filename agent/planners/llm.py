@@ -1,12 +1,13 @@
 """The LLM planner: turn a request into a validated plan, or answer it directly in text.
 
-`LLMPlanner` works over any `ChatModel`: it prompts with the registry's tool catalog,
-constrains decoding to the registry's plan schema, validates the plan, and when
-validation fails feeds the issues back for a bounded number of repairs (instructor's
-"reask"). The decoded plan starts with "wants", the modality the user wants back; a valid
-plan that stops one text-to-speech step short of it is completed. A plan with no steps
-means no tool is needed; `answer` then replies in plain text without the tool prompt, so
-plain answers are not bent by tool instructions.
+`LLMPlanner` works over any `ChatModel`. It prompts with the registry's tool catalog and
+few-shot turns spelled as the writer writes plans. A model that can be driven token by
+token (llama.cpp: `StepwiseChat`) writes through the `PlanWriter`, which can only produce
+a valid plan. Any other model (a remote endpoint) decodes under the registry's JSON
+schema; its plan is validated and the issues fed back for a bounded number of repairs
+(instructor's "reask"), never accepting the plan it was just told is wrong. The plan
+starts with "wants", what the user wants back. A plan with no steps means no tool is
+needed; `answer` then replies in plain text without the tool prompt.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+from modalswitch.agent.chat.constrained import StepwiseChat
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan, Step
 from modalswitch.agent.plan.schema import WANTS_KEY, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
+from modalswitch.agent.planners.canonical import canonical_plan
+from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings
 from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, tool_signature
+from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
 from modalswitch.agent.trace.events import PlanAttempt
 from modalswitch.agent.trace.tracer import Tracer
-from modalswitch.errors import PlanError, PlannerError
+from modalswitch.errors import IssueKind, PlanError, PlanIssue, PlannerError
 from modalswitch.tools.contract.chat import ChatModel, Message
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
@@ -45,6 +50,8 @@ def complete_wants(raw: str, plan: Plan, registry: Registry,
         wants = json.loads(raw).get(WANTS_KEY)
     except (json.JSONDecodeError, AttributeError):
         return plan
+    if isinstance(wants, str):
+        wants = wants.rpartition("+")[2]
     if wants not in [m.value for m in MEDIA] or wants in output_modalities(plan, registry,
                                                                              inputs):
         return plan
@@ -79,13 +86,24 @@ class LLMPlanner:
     """Plans with a chat model, constrained to the registry, with validation and repair."""
 
     def __init__(self, llm: ChatModel, registry: Registry, *, max_repairs: int = 2,
-                 use_examples: bool = True, max_tokens: int = 384,
+                 use_examples: bool = True, max_tokens: int = 512,
                  system_template: str | None = None,
                  example_cases: list[dict[str, Any]] | None = None,
-                 writer: ChatModel | None = None, require_steps: bool = False) -> None:
+                 writer: ChatModel | None = None, require_steps: bool = False,
+                 compact: bool = False, examples: ExampleIndex | None = None, shots: int = 3,
+                 tool_index: ToolIndex | None = None, tools_k: int = 10) -> None:
         self.llm = llm
+        self.compact = compact
+        """Catalog lines without descriptions (a tuned model knows its tools): a short
+        prompt, cheap to train on and to evaluate."""
+        self.example_index = examples
+        """Solved examples; the `shots` nearest a request are its few-shot turns."""
+        self.shots = shots
+        self.tool_index = tool_index
+        """Narrows the tools offered to the `tools_k` a request most likely needs."""
+        self.tools_k = tools_k
         self.require_steps = require_steps
-        """Rule out the no-tool plan in decoding (set when a router is sure a tool is needed)."""
+        """Rule out the no-tool plan (set when a router is sure a tool is needed)."""
         self.writer = writer or llm
         """The model that answers in words and writes for text tools (the planning model
         unless given: a plan-tuned model keeps plans, a general one keeps its prose)."""
@@ -93,6 +111,7 @@ class LLMPlanner:
         self.max_repairs = max_repairs
         self.use_examples = use_examples
         self.max_tokens = max_tokens
+        """The token budget of a plan on the JSON-schema path."""
         self.system_template = system_template
         """A replacement for prompts/planner_system.md (with a `{tools}` slot)."""
         self.example_cases = example_cases
@@ -100,53 +119,44 @@ class LLMPlanner:
         self.name = f"llm:{llm.name}"
         self._schemas: dict[tuple[tuple[Modality, ...], bool], dict[str, Any]] = {}
 
-    @cached_property
-    def schema(self) -> dict[str, Any]:
-        """The JSON schema of any plan over the registry."""
-        return plan_json_schema(self.registry)
-
-    def schema_for(self, inputs: Sequence[InputSpec]) -> dict[str, Any]:
-        """The schema decoding is constrained to for these inputs (cached per modalities)."""
+    def schema_for(self, inputs: Sequence[InputSpec],
+                   require_steps: bool | None = None) -> dict[str, Any]:
+        """The JSON schema decoding is constrained to for these inputs (cached)."""
         modalities = tuple(spec.modality for spec in inputs)
-        key = (modalities, self.require_steps)
+        steps = self.require_steps if require_steps is None else require_steps
+        key = (modalities, steps)
         if key not in self._schemas:
             self._schemas[key] = plan_json_schema(self.registry, list(modalities), wants=True,
-                                                  min_steps=int(self.require_steps))
+                                                  min_steps=int(steps))
         return self._schemas[key]
 
     @cached_property
     def system_prompt(self) -> str:
         """The planner's system prompt with this registry's catalog."""
-        catalog = "\n".join(tool_signature(t) for t in self.registry)
+        catalog = "\n".join(tool_signature(t, describe=not self.compact) for t in self.registry)
         template = self.system_template or load_prompt("planner_system.md")
         return template.format(tools=catalog)
 
-    def examples(self) -> list[Message]:
-        """Few-shot turns whose tools all exist in this registry."""
+    def example_cases_for(self, request: str, inputs: Sequence[InputSpec]) -> list[dict[str, Any]]:
+        """The few-shot cases for a request: the nearest solved examples when there is an
+        index, else the same fixed ones for every request."""
         if not self.use_examples:
             return []
+        if self.example_index is not None:
+            return [e.as_case() for e in self.example_index.nearest(request, inputs, self.shots,
+                                                                     exclude=request)]
         cases = (self.example_cases if self.example_cases is not None
                  else json.loads(load_prompt("planner_examples.json")))
-        return [turn for ex in cases
-                if all(s["tool"] in self.registry for s in ex["plan"]["steps"])
-                for turn in self.example_turns(ex)]
+        return [ex for ex in cases if all(s["tool"] in self.registry
+                                          for s in ex["plan"]["steps"])]
 
     def example_turns(self, example: dict[str, Any]) -> list[Message]:
-        """One example (request, inputs, plan) as a user and an assistant turn; a plan
-        without "wants" gets it from its outputs, as decoding always writes it first."""
+        """One example (request, inputs, plan) as a user and an assistant turn, the plan
+        spelled exactly as the writer writes it."""
         specs = [InputSpec(n, Modality(m)) for n, m in example["inputs"]]
         return [{"role": "user", "content": self.user_message(example["request"], specs)},
                 {"role": "assistant",
-                 "content": json.dumps(self.as_decoded(example["plan"], specs))}]
-
-    def as_decoded(self, plan: dict[str, Any], inputs: Sequence[InputSpec]) -> dict[str, Any]:
-        """A plan in the shape decoding writes it: "wants" first (from the plan's outputs
-        when it has none)."""
-        if WANTS_KEY in plan:
-            return dict(plan)
-        mods = output_modalities(Plan.parse(plan), self.registry, inputs)
-        media = [m for m in mods if m != Modality.TEXT.value]
-        return {WANTS_KEY: media[0] if media else Modality.TEXT.value, **plan}
+                 "content": canonical_plan(Plan.parse(example["plan"]), self.registry, specs)}]
 
     @staticmethod
     def user_message(request: str, inputs: Sequence[InputSpec]) -> str:
@@ -155,24 +165,65 @@ class LLMPlanner:
 
     def messages(self, request: str, inputs: Sequence[InputSpec]) -> list[Message]:
         """The full prompt for one request."""
-        return [{"role": "system", "content": self.system_prompt}, *self.examples(),
+        shots = [turn for ex in self.example_cases_for(request, inputs)
+                 for turn in self.example_turns(ex)]
+        return [{"role": "system", "content": self.system_prompt}, *shots,
                 {"role": "user", "content": self.user_message(request, inputs)}]
 
-    def plan(self, request: str, inputs: Sequence[InputSpec],
-             tracer: Tracer | None = None) -> Plan:
-        """Ask, validate, and feed issues back up to `max_repairs` times."""
+    def plan(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None = None,
+             *, tools: Sequence[str] | None = None, require_steps: bool | None = None) -> Plan:
+        """A valid plan: written step by step where the model allows it, else decoded under
+        the JSON schema and repaired. `tools` limits the tools the plan may use."""
+        steps = self.require_steps if require_steps is None else require_steps
+        if tools is None and self.tool_index is not None:
+            tools = self.tool_index.likely(request, inputs, self.tools_k)
+        if isinstance(self.llm, StepwiseChat):
+            return self._write(request, inputs, tracer, tools, steps)
+        return self._ask_and_repair(request, inputs, tracer, steps)
+
+    def _write(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None,
+               tools: Sequence[str] | None, require_steps: bool) -> Plan:
+        assert isinstance(self.llm, StepwiseChat)
+        start = time.perf_counter()
+        writer = PlanWriter(self.registry, inputs, tools=tools, require_steps=require_steps)
+        with self.llm.decoder(self.messages(request, inputs)) as dec:
+            text = writer.write(dec)
+            tokens = (dec.prompt_tokens, dec.forced_tokens + dec.generated_tokens)
+        plan = finish_plan(text, self.registry)
+        issues = [str(i) for i in check_plan(plan, self.registry, inputs)]
+        if tracer is not None:
+            tracer.emit(PlanAttempt(span="planner", attempt=1, raw=text,
+                                    prompt_tokens=tokens[0], completion_tokens=tokens[1],
+                                    duration_s=round(time.perf_counter() - start, 4),
+                                    issues=issues))
+        if issues:  # the writer's guarantees were broken: a bug, said plainly
+            raise PlannerError("the plan writer produced an invalid plan:\n"
+                               + "\n".join(issues), PlanError(check_plan(
+                                   plan, self.registry, inputs)))
+        return plan
+
+    def _ask_and_repair(self, request: str, inputs: Sequence[InputSpec],
+                        tracer: Tracer | None, require_steps: bool) -> Plan:
         messages = self.messages(request, inputs)
-        schema = self.schema_for(inputs)
+        schema = self.schema_for(inputs, require_steps)
         last: PlanError | None = None
+        rejected: set[str] = set()
         for attempt in range(1, self.max_repairs + 2):
             start = time.perf_counter()
-            reply = self.llm.chat(messages, json_schema=schema, max_tokens=self.max_tokens)
+            # a model that wrote a plan it was told is wrong gets some randomness to leave it
+            temperature = 0.7 if attempt > 1 and last is not None and rejected else 0.0
+            reply = self.llm.chat(messages, json_schema=schema, max_tokens=self.max_tokens,
+                                  temperature=temperature)
             try:
-                plan = default_outputs(bind_input_names(Plan.parse(reply.text), inputs))
+                if reply.text.strip() in rejected:
+                    raise PlanError([PlanIssue(IssueKind.MALFORMED, "this is the plan you were "
+                                               "just told is wrong; write a different one")])
+                plan = finish_plan(reply.text, self.registry, inputs)
                 validate_plan(plan, self.registry, inputs)
                 issues: list[str] = []
             except PlanError as exc:
                 last, issues = exc, [str(i) for i in exc.issues]
+                rejected.add(reply.text.strip())
             if tracer is not None:
                 tracer.emit(PlanAttempt(span="planner", attempt=attempt, raw=reply.text,
                                         prompt_tokens=reply.prompt_tokens,
@@ -195,3 +246,20 @@ class LLMPlanner:
              else f"{request}\n\n({describe_inputs(inputs)})"},
         ]
         return self.writer.chat(messages, max_tokens=512).text.strip()
+
+
+def finish_plan(text: str, registry: Registry,
+                inputs: Sequence[InputSpec] | None = None) -> Plan:
+    """A decoded plan: parsed, its "wants" words flag kept, out-of-range optional settings
+    dropped, input file names bound, missing outputs filled (PlanError if it is not JSON)."""
+    plan = Plan.parse(text)
+    try:
+        wants = json.loads(text).get(WANTS_KEY)
+    except (json.JSONDecodeError, AttributeError):
+        wants = None
+    if isinstance(wants, str) and "+" in wants:
+        plan = plan.model_copy(update={"answer": True})
+    if inputs is not None:
+        plan = default_outputs(bind_input_names(plan, inputs))
+    return clean_settings(plan, registry) if all(s.tool in registry for s in plan.steps) \
+        else plan

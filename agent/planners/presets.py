@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from modalswitch.agent.chat.llama_cpp import LlamaCppChat
 from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.planners.shipped import PLANNER_ADAPTER, trained_file
+from modalswitch.agent.planners.retrieval import ExampleIndex
+from modalswitch.agent.planners.router import Router
+from modalswitch.agent.planners.shipped import EXAMPLE_INDEX, PLANNER_ADAPTER, trained_file
 from modalswitch.errors import MissingModelError, UserError
 from modalswitch.settings import setting
 from modalswitch.tools.contract.registry import Registry
@@ -70,23 +73,29 @@ def tuned_chat(adapter: str | os.PathLike[str]) -> LlamaCppChat:
 
 
 def embedded_planner(registry: Registry, config: str | None = None,
-                     adapter: str | os.PathLike[str] | None = None) -> Planner:
-    """An embedded planner over a registry: `config` (default $MODALSWITCH_PLANNER, else
-    DEFAULT_CONFIG) is one of CONFIGS; `adapter` replaces the shipped one for tuned ones."""
+                     adapter: str | os.PathLike[str] | None = None, *,
+                     examples: list[dict[str, Any]] | None = None,
+                     index: ExampleIndex | None = None) -> Planner:
+    """An embedded planner over a registry: `config` (default the MODALSWITCH_PLANNER
+    setting, else DEFAULT_CONFIG) is one of CONFIGS; `adapter` replaces the shipped one for
+    tuned ones. Untuned ones take their few-shot turns from `index` (the nearest solved
+    examples; over the default catalog, the shipped index), else the fixed `examples`.
+    The router only knows the default catalog's tools: over another registry a routed
+    configuration plans without it."""
     from modalswitch.agent.planners.routed import RoutedPlanner
 
     name = config or setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
     if name not in CONFIGS:
         raise UserError(f"unknown embedded planner {name!r}: choose from {', '.join(CONFIGS)}")
     writer = embedded_chat()  # loaded on first use only: plans alone never touch it
+    router_knows = set(Router.default_tools()) >= set(registry.names)
     if name.startswith("tuned"):
         tuned = tuned_chat(adapter or setting("MODALSWITCH_PLANNER_ADAPTER")
                            or shipped_adapter())
-
-        def make(reg: Registry, require_steps: bool = False) -> LLMPlanner:
-            return LLMPlanner(tuned, reg, use_examples=False, writer=writer,
-                              require_steps=require_steps)
+        planner = LLMPlanner(tuned, registry, use_examples=False, compact=True, writer=writer)
     else:
-        def make(reg: Registry, require_steps: bool = False) -> LLMPlanner:
-            return LLMPlanner(writer, reg, require_steps=require_steps)
-    return RoutedPlanner(make, registry) if name.endswith("routed") else make(registry)
+        if index is None and examples is None and router_knows:
+            index = ExampleIndex.load(trained_file(EXAMPLE_INDEX))
+        planner = LLMPlanner(writer, registry, example_cases=examples, examples=index)
+    routed = name.endswith("routed") and router_knows
+    return RoutedPlanner(planner, registry) if routed else planner

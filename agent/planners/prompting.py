@@ -30,7 +30,7 @@ def tool_summary(description: str) -> str:
     return " ".join(kept)
 
 
-def tool_signature(tool: Tool[Any, Any]) -> str:
+def tool_signature(tool: Tool[Any, Any], describe: bool = True) -> str:
     """One catalog line: `name(arg: kind, optional?: kind) -> content outputs: first sentence`.
 
     Every token of the catalog is read on every plan (slow on small CPUs), so optional
@@ -54,7 +54,8 @@ def tool_signature(tool: Tool[Any, Any]) -> str:
                if field_kind(tool.Output, n).modality is not None]
     outs = ", ".join(f"{n}: {kind_of(tool.Output, n)}"
                      for n in content or list(tool.Output.model_fields))
-    return f"- {tool.name}({', '.join(args)}) -> {outs}: {tool_summary(tool.description)}"
+    line = f"- {tool.name}({', '.join(args)}) -> {outs}"
+    return f"{line}: {tool_summary(tool.description)}" if describe else line
 
 
 def describe_inputs(inputs: Sequence[InputSpec]) -> str:

@@ -1,19 +1,19 @@
-"""RoutedPlanner: a router in front of any planner.
+"""RoutedPlanner: a router in front of a planner.
 
-Text-only requests (the router's P(needs a tool) below its threshold) get the empty plan
-at once, so they are answered without the planner's tool prompt; the rest are planned
-over only the tools the router finds likely (Registry.subset), a shorter prompt and a
-smaller schema. When the router is sure a tool is needed (P >= `sure`), the narrowed
-planner is made with `require_steps=True`, so its decoding rules out the empty plan: small
-models otherwise often answer "speak the words: ..." in text. If the narrowed planner
-finds no valid plan, the full planner tries. The decision goes into the trace as a
+Only a confident text-only verdict skips the planner: below `skip_below` (a P(needs a
+tool) that no tool request of the natural dev set scores), the request is answered in
+text without the tool prompt. Above the head's tool threshold the planner is offered only
+the likely tools (plus any the head has never seen); in between it decides with every tool
+offered. When the router is sure a tool is needed (P >= `sure`), the plan must have a step:
+small models otherwise often answer "speak the words: ..." in text. If the narrowed plan
+fails, the planner tries again with every tool. The decision goes into the trace as a
 `route` event, so a trace says why the planner saw the tools it saw.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
@@ -24,73 +24,72 @@ from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import PlannerError
 from modalswitch.tools.contract.registry import Registry
 
-PlannerFactory = Callable[[Registry, bool], Planner]
-"""Makes a planner over a registry; the flag asks it to rule out the no-tool plan."""
+
+class NarrowablePlanner(Planner, Protocol):
+    """A planner that can be limited to some tools and told a step is required."""
+
+    def plan(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None = None,
+             *, tools: Sequence[str] | None = None,
+             require_steps: bool | None = None) -> Plan:
+        """A valid plan using only `tools` (all when None)."""
+        ...
 
 
 class RoutedPlanner:
-    """Routes each request, then plans over the routed tools (or answers in text)."""
+    """Routes each request, then plans with the routed tools (or answers in text)."""
 
-    MAX_PLANNERS = 16
-
-    def __init__(self, make_planner: PlannerFactory, registry: Registry,
+    def __init__(self, planner: NarrowablePlanner, registry: Registry,
                  router: Router | None = None, *, narrow: bool = True,
-                 skip_text: bool = True, sure: float = 0.7) -> None:
-        self.make_planner = make_planner
+                 skip_below: float | None = None, sure: float = 0.7) -> None:
+        self.planner = planner
         self.registry = registry
         self.router = router or Router()
         self.narrow = narrow
-        self.skip_text = skip_text
+        self.skip_below = (self.router.head.skip_threshold if skip_below is None
+                           else skip_below)
+        """Below this P(needs tool) the request is answered in text, without planning."""
         self.sure = sure
-        """P(needs tool) from which a plan must have a step (0.7: no dev or test no-tool
-        request of the switching dataset scores that high; 93-96 % of tool requests do)."""
-        self.full = make_planner(registry, False)
-        self.writer = self.full.writer
+        """P(needs tool) from which a plan must have a step."""
+        self.writer = planner.writer
         """The model that writes text answers and text-tool output."""
-        self.name = f"routed:{self.full.name}"
+        self.name = f"routed:{planner.name}"
         self.last_route: Route | None = None
-        self._planners: OrderedDict[tuple[str, ...], Planner] = OrderedDict()
 
-    def tools_for(self, route: Route) -> list[str]:
-        """The routed tools, plus registry tools the head has never seen (always offered)."""
+    def tools_for(self, route: Route) -> list[str] | None:
+        """The tools to offer: the routed ones (plus registry tools the head has never
+        seen) when the router is confident a tool is needed, else all (None)."""
+        if not self.narrow or route.p_tool < self.router.head.tool_threshold:
+            return None
         known = set(self.router.head.tool_names)
         chosen = set(route.tools) | {n for n in self.registry.names if n not in known}
-        return [n for n in self.registry.names if n in chosen]
-
-    def planner_for(self, names: Sequence[str], require_steps: bool = False) -> Planner:
-        """A planner over a subset of tools (kept for reuse)."""
-        key = (*names, "+steps") if require_steps else tuple(names)
-        if key not in self._planners:
-            self._planners[key] = self.make_planner(self.registry.subset(names), require_steps)
-            while len(self._planners) > self.MAX_PLANNERS:
-                self._planners.popitem(last=False)
-        self._planners.move_to_end(key)
-        return self._planners[key]
+        names = [n for n in self.registry.names if n in chosen]
+        return names if len(names) < len(self.registry) else None
 
     def plan(self, request: str, inputs: Sequence[InputSpec],
              tracer: Tracer | None = None) -> Plan:
-        """The empty plan for text-only requests, else a plan over the routed tools."""
+        """The empty plan for confident text-only requests, else a plan."""
         route = self.router.route(request, inputs, available=self.registry.names)
         self.last_route = route
-        names = self.tools_for(route) if route.needs_tool or not self.skip_text else []
+        skip = route.p_tool < self.skip_below
+        tools = None if skip else self.tools_for(route)
         sure = route.p_tool >= self.sure
         if tracer is not None:
             top = sorted(route.tool_scores.items(), key=lambda kv: -kv[1])[:8]
             tracer.emit(RouteDecision(
-                span="planner", p_tool=round(route.p_tool, 4),
-                threshold=self.router.head.tool_threshold, needs_tool=route.needs_tool,
-                tools=names, modalities=route.modalities,
+                span="planner", p_tool=round(route.p_tool, 4), threshold=self.skip_below,
+                needs_tool=not skip, tools=[] if skip else (tools or self.registry.names),
+                modalities=route.modalities,
                 scores={name: round(p, 4) for name, p in top}, require_steps=sure,
                 seconds=round(route.seconds, 4)))
-        if self.skip_text and not route.needs_tool:
+        if skip:
             return Plan()
-        if not self.narrow or len(names) >= len(self.registry):
-            return self.full.plan(request, inputs, tracer)
         try:
-            return self.planner_for(names, require_steps=sure).plan(request, inputs, tracer)
+            return self.planner.plan(request, inputs, tracer, tools=tools, require_steps=sure)
         except PlannerError:
-            return self.full.plan(request, inputs, tracer)
+            if tools is None:
+                raise
+            return self.planner.plan(request, inputs, tracer, require_steps=sure)
 
     def answer(self, request: str, inputs: Sequence[InputSpec]) -> str:
         """A plain text answer (no tool prompt)."""
-        return self.full.answer(request, inputs)
+        return self.planner.answer(request, inputs)

@@ -107,7 +107,9 @@ class RouterHead:
     weights: np.ndarray  # (features, labels)
     bias: np.ndarray  # (labels,)
     tool_threshold: float = 0.5
-    """Below this P(needs a tool), the request is answered in plain text."""
+    """At or above this P(needs a tool), the planner is offered only the likely tools."""
+    skip_threshold: float = 0.1
+    """Below this P(needs a tool), the request is answered in plain text without planning."""
     keep_threshold: float = 0.05
     """Tools at or above this probability are offered to the planner..."""
     min_tools: int = 4
@@ -127,6 +129,7 @@ class RouterHead:
         """Write the head as a small .npz (weights float16: it is a linear layer)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         settings = {"labels": self.labels, "tool_threshold": self.tool_threshold,
+                    "skip_threshold": self.skip_threshold,
                     "keep_threshold": self.keep_threshold, "min_tools": self.min_tools,
                     "meta": self.meta}
         with path.open("wb") as fh:
@@ -144,6 +147,7 @@ class RouterHead:
             settings = json.loads(str(data["settings"]))
             return cls(labels=settings["labels"], weights=data["weights"].astype(np.float32),
                        bias=data["bias"], tool_threshold=settings["tool_threshold"],
+                       skip_threshold=settings.get("skip_threshold", 0.1),
                        keep_threshold=settings["keep_threshold"],
                        min_tools=settings["min_tools"], meta=settings.get("meta", {}))
 
@@ -155,6 +159,11 @@ class Router:
                  embedder: str | None = None) -> None:
         self.head = head or RouterHead.load(head_path or default_head_path())
         self.embedder = embedder
+
+    @staticmethod
+    def default_tools() -> list[str]:
+        """The tools the shipped head scores."""
+        return RouterHead.load(default_head_path()).tool_names
 
     def route(self, request: str, inputs: Sequence[InputSpec],
               available: Sequence[str] | None = None) -> Route:

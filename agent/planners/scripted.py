@@ -24,9 +24,14 @@ class ScriptedPlanner:
         self._answer = answer
         self.writer = writer
         self.requests: list[str] = []
+        self.narrowing: list[tuple[list[str] | None, bool | None]] = []
+        """(tools, require_steps) each plan call was given."""
 
-    def plan(self, request: str, inputs: Sequence[InputSpec], tracer: Any = None) -> Plan:
-        """The next scripted plan (the last one repeats)."""
+    def plan(self, request: str, inputs: Sequence[InputSpec], tracer: Any = None, *,
+             tools: Sequence[str] | None = None, require_steps: bool | None = None) -> Plan:
+        """The next scripted plan (the last one repeats); `tools` and `require_steps` are
+        recorded, not enforced."""
+        self.narrowing.append((None if tools is None else list(tools), require_steps))
         self.requests.append(request)
         return self._plans.pop(0) if len(self._plans) > 1 else self._plans[0]
 

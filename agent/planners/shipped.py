@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROUTER_HEAD = "router_head.npz"
 PLANNER_ADAPTER = "planner_lora_qwen2.5-coder-0.5b.gguf"
+EXAMPLE_INDEX = "examples.npz"
+"""Solved training cases and their embeddings: few-shot turns by similarity."""
 
 
 def trained_file(name: str) -> Path:

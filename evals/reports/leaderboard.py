@@ -13,7 +13,8 @@ from modalswitch.evals.scoring.metrics import aggregate
 COLUMNS = (("node_f1", "n-F1"), ("edge_f1", "e-F1"), ("arg_name_f1", "t-F1"),
            ("arg_value_f1", "v-F1"))
 PLANNER_LABEL = {
-    "embedded": "modalswitch embedded (Qwen2.5-Coder-1.5B Q4_K_M, constrained JSON)",
+    "base": "modalswitch base (Qwen2.5-Coder-1.5B Q4_K_M, few-shot, plan writer)",
+    "tuned": "modalswitch tuned (Qwen2.5-Coder-0.5B Q4_K_M + LoRA, plan writer)",
     "oracle": "modalswitch oracle (gold plans; scorer check)",
     "none": "modalswitch none (never uses a tool)",
 }

@@ -14,16 +14,15 @@ from typing import Any, Protocol
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.planners.base import Planner
-from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.agent.planners.presets import CONFIGS
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import UserError
 from modalswitch.evals.datasets.model import Case, Dataset
 from modalswitch.evals.datasets.shipped import data_dir
-from modalswitch.tools.contract.chat import ChatModel, Message
-from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.chat import ChatModel
 from modalswitch.tools.contract.registry import Registry
 
-PLANNERS = ("embedded", "routed", "tuned", "tuned-routed", "oracle", "none")
+PLANNERS = (*CONFIGS, "oracle", "none")
 
 
 class EvalPlanner(Protocol):
@@ -96,25 +95,6 @@ class PlannerAdapter:
         return self.planner.answer(request, inputs)
 
 
-class CatalogLLMPlanner(LLMPlanner):
-    """LLMPlanner whose few-shot turns come from a given list (hand-written for a catalog)."""
-
-    def __init__(self, llm: ChatModel, registry: Registry, demos: list[dict[str, Any]],
-                 **kwargs: Any) -> None:
-        super().__init__(llm, registry, **kwargs)
-        self.demos = demos
-
-    def examples(self) -> list[Message]:
-        """The catalog's demos whose tools all exist in the registry."""
-        turns: list[Message] = []
-        for ex in self.demos:
-            if all(s["tool"] in self.registry for s in ex["plan"]["steps"]):
-                specs = [InputSpec(n, Modality(m)) for n, m in ex["inputs"]]
-                turns.append({"role": "user", "content": self.user_message(ex["request"], specs)})
-                turns.append({"role": "assistant", "content": json.dumps(ex["plan"])})
-        return turns
-
-
 def taskbench_demos() -> list[dict[str, Any]]:
     """Hand-written demos over the TaskBench catalog (none is taken from its samples)."""
     text = (data_dir() / "taskbench_demos.json")
@@ -131,25 +111,19 @@ def dataset_registry(dataset: Dataset) -> Registry:
     return default_registry()
 
 
-def make_planner(name: str, dataset: Dataset, registry: Registry | None = None) -> EvalPlanner:
-    """The eval planner called `name` for a dataset."""
+def make_planner(name: str, dataset: Dataset, registry: Registry | None = None,
+                 adapter: str | None = None) -> EvalPlanner:
+    """The eval planner called `name` for a dataset: an embedded configuration (the same
+    names `run` and `plan` take), or the oracle or no-tool baseline."""
     if name == "oracle":
         return OraclePlanner()
     if name == "none":
         return NoToolPlanner()
-    if name == "embedded":
-        from modalswitch.agent.planners.presets import embedded_chat
-
-        registry = registry or dataset_registry(dataset)
-        llm = embedded_chat()
-        if dataset.format == "taskbench":
-            # Longer chains than our own requests, and demos written for its catalog.
-            return PlannerAdapter(CatalogLLMPlanner(llm, registry, taskbench_demos(),
-                                                    max_tokens=512), name="embedded")
-        return PlannerAdapter(LLMPlanner(llm, registry), name="embedded")
-    if name in ("routed", "tuned", "tuned-routed"):  # agent/embedded.py configurations
+    if name in CONFIGS:
         from modalswitch.agent.planners.presets import embedded_planner
 
-        return PlannerAdapter(embedded_planner(registry or dataset_registry(dataset), name),
+        registry = registry or dataset_registry(dataset)
+        demos = taskbench_demos() if dataset.format == "taskbench" else None
+        return PlannerAdapter(embedded_planner(registry, name, adapter, examples=demos),
                               name=name)
     raise UserError(f"unknown planner {name!r} (choose from {', '.join(PLANNERS)})")

@@ -4,7 +4,7 @@
                                  [--format native|taskbench] [--out DIR] [--json]
     modalswitch eval compare A B [--json]
     modalswitch eval report DIR [--out FILE]
-    modalswitch eval leaderboard TASKBENCH_DIR [--planners oracle,none,embedded] [--limit N]
+    modalswitch eval leaderboard TASKBENCH_DIR [--planners oracle,none,base] [--limit N]
     modalswitch eval switching [--splits dev,test] [--planners base,routed] [--limit 24]
     modalswitch eval planner-dev [--system FILE] [--examples FILE] [--limit N]
 
@@ -43,6 +43,14 @@ def resolve_dataset(target: str) -> Path:
     raise UserError(f"no dataset at {target!r} (and no shipped dataset of that name)")
 
 
+def default_planner_name() -> str:
+    """The planner `run` and `plan` use (the MODALSWITCH_PLANNER setting, else the default)."""
+    from modalswitch.agent.planners.presets import DEFAULT_CONFIG
+    from modalswitch.settings import setting
+
+    return setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
+
+
 def default_out(dataset_name: str, planner: str) -> Path:
     """runs/evals/<dataset>-<planner>-<time> under the current folder."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -74,6 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from modalswitch.evals.reports.fmt import metrics_table, split_table
 
     dataset = load_dataset(resolve_dataset(args.dataset), args.format)
+    args.planner = args.planner or default_planner_name()
     out = Path(args.out) if args.out else default_out(dataset.name, args.planner)
     metrics = run_with_progress(dataset, args.planner, out, args)
     if args.json:
@@ -182,9 +191,9 @@ def register(sub: Subparsers) -> None:
     p = verbs.add_parser("run", help="run a planner over a dataset and score it")
     p.add_argument("dataset", metavar="DATASET",
                    help="a dataset file, folder or shipped name (e.g. core)")
-    p.add_argument("--planner", default="embedded", choices=PLANNERS,
-                   help="embedded: the packaged LLM (slow); oracle: the gold plans; "
-                        "none: never use a tool (default: embedded)")
+    p.add_argument("--planner", default=None, choices=PLANNERS,
+                   help="an embedded configuration (the names `run` and `plan` use; default: "
+                        "the one they use), oracle: the gold plans, none: never use a tool")
     _case_options(p)
     p.set_defaults(func=cmd_run)
 
@@ -204,7 +213,7 @@ def register(sub: Subparsers) -> None:
     p = verbs.add_parser("leaderboard", help="our planners on TaskBench beside published "
                          "scores")
     p.add_argument("dir", metavar="TASKBENCH_DIR")
-    p.add_argument("--planners", default="oracle,none,embedded",
+    p.add_argument("--planners", default="oracle,none,base",
                    help="planners to run, comma-separated")
     p.add_argument("--reuse", action="store_true", help="reuse an existing run's metrics.json")
     _case_options(p)

@@ -23,7 +23,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from modalswitch.cli.common import ERR, Subparsers
-from modalswitch.evals.datasets.shipped import switch_data_dir
+from modalswitch.evals.datasets.shipped import shipped_dataset, switch_data_dir
+from modalswitch.training.dataset.shipped import handwritten_path
 
 _ERR = ERR
 
@@ -67,6 +68,11 @@ def register(subparsers: Subparsers) -> None:
     r.add_argument("--data", default=None, help="folder with train/dev/test.jsonl")
     r.add_argument("--out", default=None, help="head file (default: the shipped one)")
     r.add_argument("--epochs", type=int, default=400)
+    r.add_argument("--train-extra", nargs="*", default=[str(handwritten_path())],
+                   help="more training cases (default: the hand-written set)")
+    r.add_argument("--dev-extra", nargs="*",
+                   default=[str(shipped_dataset("natural-dev") or "")],
+                   help="more cases to tune thresholds on (default: the natural dev set)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_train_router)
 
@@ -77,6 +83,24 @@ def register(subparsers: Subparsers) -> None:
                    help="train cases per task (dev and test get --eval-per-task)")
     g.add_argument("--eval-per-task", type=int, default=None)
     g.set_defaults(func=cmd_train_data)
+
+    a = verbs.add_parser("adapt", help="adapt the planner to a tool catalog: synthesize "
+                         "requests for it, index them, tune an adapter")
+    a.add_argument("--catalog", required=True,
+                   help="default, a TaskBench tool_desc.json (or its folder), or a tools.json")
+    a.add_argument("--out", required=True, help="run folder (resumable)")
+    a.add_argument("--requests", type=int, default=300)
+    a.add_argument("--steps", type=int, default=60)
+    a.add_argument("--base", default=DEFAULT_BASE)
+    a.add_argument("--synth-model", default="embedded:qwen2.5-coder-1.5b",
+                   help="the chat model that writes the requests (backend:model)")
+    a.add_argument("--seed", type=int, default=0)
+    a.set_defaults(func=cmd_train_adapt)
+
+    e = verbs.add_parser("examples", help="index solved cases for few-shot retrieval")
+    e.add_argument("files", nargs="+", help="native .jsonl files of solved cases")
+    e.add_argument("--out", required=True, help="the .npz index to write")
+    e.set_defaults(func=cmd_train_examples)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -155,6 +179,8 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_head_path()
     registry = default_registry()
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
+    train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
+    dev += [c for f in args.dev_extra for c in load_native(Path(f)).cases]
     scores = {"dev": train_router(train, dev, registry, out, epochs=args.epochs,
                                   log=lambda m: _ERR.print(m))}
     test_file = data / "test.jsonl"
@@ -170,6 +196,28 @@ def cmd_train_router(args: argparse.Namespace) -> int:
         for split, s in scores.items():
             print(split, " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                   for k, v in s.items()))
+    return 0
+
+
+def cmd_train_adapt(args: argparse.Namespace) -> int:
+    """Synthesize, index and tune for a catalog."""
+    from modalswitch.training.adapt import AdaptConfig, adapt
+
+    result = adapt(AdaptConfig(catalog=args.catalog, out=args.out, requests=args.requests,
+                               steps=args.steps, base=args.base, synth_model=args.synth_model,
+                               seed=args.seed), log=lambda m: _ERR.print(m))
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+def cmd_train_examples(args: argparse.Namespace) -> int:
+    """Write a retrieval index of solved cases."""
+    from modalswitch.agent.planners.retrieval import ExampleIndex
+
+    rows = [json.loads(line) for f in args.files
+            for line in Path(f).read_text(encoding="utf-8").splitlines() if line.strip()]
+    ExampleIndex.from_cases(rows).save(Path(args.out))
+    _ERR.print(f"indexed {len(rows)} cases in {args.out}")
     return 0
 
 

@@ -339,7 +339,7 @@ def test_embedded_planner_runs_through_the_eval(tmp_path: Path) -> None:
         {"name": "text_to_speech", "description": "Speak text aloud.",
          "inputs": {"text": "text"}, "outputs": {"audio": "audio"}}]))
     ds = load_dataset(data)
-    run_eval(ds, make_planner("embedded", ds), tmp_path / "out")
+    run_eval(ds, make_planner("base", ds), tmp_path / "out")
     _, (result,) = load_eval(tmp_path / "out")
     assert result.attempts >= 1 and result.prompt_tokens > 0 and (result.plan_s or 0) > 0
     # The LLM planner validates and repairs: it returns a valid plan or gives up.

@@ -77,7 +77,8 @@ def test_text_only_requests_are_answered_without_the_tool_prompt(registry, home,
 
 
 def assistant_plans(planner: LLMPlanner) -> list[dict]:
-    return [json.loads(t["content"]) for t in planner.examples() if t["role"] == "assistant"]
+    return [json.loads(t["content"]) for t in planner.messages("anything", [])
+            if t["role"] == "assistant"]
 
 
 def test_few_shot_examples_only_use_registered_tools(registry):
@@ -112,3 +113,46 @@ def test_text_helper_tools_write_with_the_planners_llm(home, tmp_path):
         "summarize: long words", out_dir=tmp_path / "run")
     assert response.ok and response.text == "short"
     assert "long words" in chat.calls[1]["messages"][-1]["content"]
+
+
+def test_a_plan_it_was_told_is_wrong_is_never_taken_again(registry):
+    chat = ScriptedChat([WRONG_MODALITY, WRONG_MODALITY, GOOD])
+    tracer = Tracer()
+    plan = LLMPlanner(chat, registry).plan("transcribe this", AUDIO, tracer)
+    assert plan.steps[0].tool == "fake_transcribe"
+    attempts = [e for e in tracer.events if e.type == "plan_attempt"]
+    assert "just told is wrong" in attempts[1].issues[0]
+    assert chat.calls[2]["messages"][-1]["content"].count("just told is wrong") == 1
+
+
+def test_few_shot_plans_are_spelled_as_the_writer_writes_them(registry):
+    planner = LLMPlanner(ScriptedChat([]), registry, example_cases=[
+        {"request": "say hi", "inputs": [],
+         "plan": {"steps": [{"id": "a", "tool": "fake_speak", "args": {"text": "hi"}}],
+                  "outputs": ["@a"]}}])
+    (shot,) = [t["content"] for t in planner.messages("x", []) if t["role"] == "assistant"]
+    assert shot == ('{"wants":"audio","steps":[{"id":"s1","tool":"fake_speak",'
+                    '"args":{"text":"hi"}}],"outputs":["@s1.audio"]}')
+
+
+def test_a_stepwise_model_writes_through_the_plan_writer(registry):
+    from modalswitch import ScriptedStepwiseChat
+
+    want = ('{"wants":"text+image","steps":[{"id":"s1","tool":"fake_draw","args":'
+            '{"text":"a lighthouse"}}],"outputs":["@s1.image"]}')
+    chat = ScriptedStepwiseChat([want])
+    tracer = Tracer()
+    plan = LLMPlanner(chat, registry).plan("a poem and a picture of a lighthouse", [], tracer)
+    assert plan.answer and [s.tool for s in plan.steps] == ["fake_draw"]
+    (attempt,) = [e for e in tracer.events if e.type == "plan_attempt"]
+    assert attempt.raw == want and attempt.issues == []
+    assert chat.calls[0]["json_schema"] is None
+
+
+def test_the_writer_refuses_what_its_rules_forbid(registry):
+    from modalswitch import ScriptedStepwiseChat
+
+    dangling = ('{"wants":"image","steps":[{"id":"s1","tool":"fake_caption","args":'
+                '{"image":"@input0"}}],"outputs":["@s1.text"]}')  # no image input exists
+    with pytest.raises(ValueError, match="do not allow"):
+        LLMPlanner(ScriptedStepwiseChat([dangling]), registry).plan("caption it", [])

@@ -71,47 +71,39 @@ def test_input_features_count_modalities() -> None:
     assert input_features([])[-1] == 1.0
 
 
-def test_routed_planner_skips_text_requests(registry: Registry) -> None:
-    made: list[list[str]] = []
-
-    def make(reg: Registry, require_steps: bool) -> ScriptedPlanner:
-        made.append(reg.names)
-        return ScriptedPlanner([Plan()])
-
-    routed = RoutedPlanner(make, registry, _FixedRouter(_head(0.1, {})))
-    assert routed.plan("why is the sky blue?", []).is_text_answer
-    assert routed.last_route is not None and not routed.last_route.needs_tool
-    assert made == [registry.names]  # only the full planner was built, and never asked
+def test_only_a_confident_text_verdict_skips_the_planner(registry: Registry) -> None:
+    planner = ScriptedPlanner([Plan()])
+    confident = RoutedPlanner(planner, registry, _FixedRouter(_head(0.05, {})), skip_below=0.1)
+    assert confident.plan("why is the sky blue?", []).is_text_answer
+    assert planner.requests == []  # skipped: the planner was never asked
+    unsure = RoutedPlanner(planner, registry, _FixedRouter(_head(0.3, {})), skip_below=0.1)
+    unsure.plan("show me an owl at night", [])
+    assert planner.requests == ["show me an owl at night"]
+    assert planner.narrowing == [(None, False)]  # unsure: every tool offered, none required
 
 
-def test_routed_planner_narrows_tools_and_falls_back(registry: Registry) -> None:
+def test_a_sure_route_narrows_the_tools_and_falls_back_to_all(registry: Registry) -> None:
     from modalswitch import PlannerError
 
-    plan = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"prompt": "a cat"}}],
+    plan = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a cat"}}],
                        "outputs": ["@s1.image"]})
-    made: list[list[str]] = []
+    calls: list[tuple[list[str] | None, bool | None]] = []
 
-    class Failing:
-        name = "failing"
-        writer = None
+    class FailsWhenNarrowed(ScriptedPlanner):
+        def plan(self, request: str, inputs: object, tracer: object = None, *,
+                 tools: object = None, require_steps: object = None) -> Plan:
+            calls.append((tools, require_steps))  # type: ignore[arg-type]
+            if tools is not None:
+                raise PlannerError("no plan with these tools")
+            return plan
 
-        def plan(self, request: str, inputs: object, tracer: object = None) -> Plan:
-            raise PlannerError("no plan")
-
-        def answer(self, request: str, inputs: object) -> str:
-            return ""
-
-    def make(reg: Registry, require_steps: bool) -> object:
-        made.append(reg.names)
-        return ScriptedPlanner([plan]) if len(made) == 1 else Failing()
-
-    routed = RoutedPlanner(make, registry, _FixedRouter(_head(0.9, {"fake_draw": 0.9})))
-    # the narrowed planner (fake_draw plus tools the head does not know) fails: full one plans
+    routed = RoutedPlanner(FailsWhenNarrowed([plan]), registry,
+                           _FixedRouter(_head(0.9, {"fake_draw": 0.9})), skip_below=0.1)
     assert routed.plan("draw a cat", []) == plan
-    narrowed = made[1]
-    assert "fake_draw" in narrowed and "fake_caption" not in narrowed
-    assert set(narrowed) - {"fake_draw"} == set(registry.names) - set(TOOLS)
-
+    (narrowed, sure), (everything, still_sure) = calls
+    assert narrowed is not None and "fake_draw" in narrowed and "fake_caption" not in narrowed
+    assert set(narrowed) - {"fake_draw"} == set(registry.names) - set(TOOLS)  # unseen tools
+    assert sure is True and everything is None and still_sure is True
 
 
 @pytest.mark.parametrize(("p_tool", "required"), [(0.9, True), (0.6, False)])
@@ -122,9 +114,8 @@ def test_a_sure_route_rules_out_the_empty_plan(registry: Registry, p_tool: float
     draw = {"wants": "image", "steps": [{"id": "s1", "tool": "fake_draw",
                                          "args": {"text": "a cat"}}], "outputs": ["@s1.image"]}
     chat = ScriptedChat([draw])
-    routed = RoutedPlanner(lambda reg, steps: LLMPlanner(chat, reg, use_examples=False,
-                                                         require_steps=steps), registry,
-                           _FixedRouter(_head(p_tool, {"fake_draw": 0.9})))
+    routed = RoutedPlanner(LLMPlanner(chat, registry, use_examples=False), registry,
+                           _FixedRouter(_head(p_tool, {"fake_draw": 0.9})), skip_below=0.1)
     assert [s.tool for s in routed.plan("speak: a cat", []).steps] == ["fake_draw"]
     steps_schema = chat.calls[0]["json_schema"]["properties"]["steps"]
     assert steps_schema["minItems"] == (1 if required else 0)
@@ -165,15 +156,15 @@ def test_the_route_is_in_the_trace(registry: Registry, home: Path, tmp_path: Pat
 
     draw = Plan.parse({"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a cat"}}],
                        "outputs": ["@s1.image"]})
-    routed = RoutedPlanner(lambda reg, steps: ScriptedPlanner([draw]), registry,
-                           _FixedRouter(_head(0.9, {"fake_draw": 0.9})))
+    routed = RoutedPlanner(ScriptedPlanner([draw]), registry,
+                           _FixedRouter(_head(0.9, {"fake_draw": 0.9})), skip_below=0.1)
     Agent(routed, registry, home=home).run("draw a cat", out_dir=tmp_path / "run")
     (route,) = [e for e in read_trace(tmp_path / "run" / "trace.jsonl")
                 if isinstance(e, RouteDecision)]
-    assert route.needs_tool and route.require_steps and route.threshold == 0.5
+    assert route.needs_tool and route.require_steps and route.threshold == 0.1
     assert route.p_tool == pytest.approx(0.9, abs=1e-3)
     assert "fake_draw" in route.tools and "fake_caption" not in route.tools
     assert route.scores["fake_draw"] == pytest.approx(0.9, abs=1e-3)
     console = Console(record=True, width=120)
     console.print(trace_tree(summarize_trace(tmp_path / "run")))
-    assert "route: tools  P(tool) 0.90 (threshold 0.50)" in console.export_text()
+    assert "route: tools  P(tool) 0.90 (threshold 0.10)" in console.export_text()

@@ -1,0 +1,336 @@
+"""Write a plan through a Decoder so that only a valid plan can come out.
+
+The structure is forced and the model only chooses where there is a choice:
+
+    {"wants":"<modality>","steps":[{"id":"s1","tool":"<tool>","args":{...}},...],"outputs":[...]}
+
+- step ids are s1, s2, ... in order (forced);
+- a tool is offered only when every media argument it needs has a source (a user input or
+  an earlier step's output of that modality), and only while the wanted modality stays
+  reachable within the steps left;
+- a reference names an input or an earlier step's output field of the modality the
+  argument needs; a text argument is such a reference or a literal that cannot start
+  with "@" (so it never reads as a reference);
+- the steps can only end once something of the wanted modality exists, and `outputs`
+  must include it;
+- strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
+
+Settings (numbers, enums) keep their JSON type by grammar; a value outside its range is
+dropped afterwards when the setting is optional (`clean_settings`). What the model writes
+is the same JSON as `canonical_plan`, which few-shot turns and training targets use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from modalswitch.agent.chat.constrained import (
+    Choice,
+    Decoder,
+    Grammar,
+    JsonNumber,
+    JsonString,
+    Lit,
+    Seq,
+    choice,
+    json_literal,
+)
+from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.plan.model import Plan
+from modalswitch.agent.plan.schema import parse_wants, wants_options
+from modalswitch.tools.contract.fields import content_fields, field_kind
+from modalswitch.tools.contract.modality import MEDIA, Modality
+from modalswitch.tools.contract.registry import Registry
+from modalswitch.tools.contract.schemas import input_schema
+from modalswitch.tools.contract.tool import Tool
+
+MAX_STEPS = 8
+MAX_ITEMS = 8
+REF = "@"
+"""A string starting with this is a reference; a literal never holds one (one that did
+would be a reference the model wrote as text)."""
+STRING_TOKENS = 64
+"""A literal string longer than this many tokens is closed by the writer."""
+
+
+@dataclass
+class _Source:
+    ref: str  # "@input0", "@s2.text"
+    modality: Modality
+
+
+@dataclass
+class _State:
+    sources: list[_Source] = field(default_factory=list)
+    steps: int = 0
+
+    def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
+        return [s.ref for s in self.sources if s.modality is modality
+                and (not from_steps_only or not s.ref.startswith("@input"))]
+
+    def produced(self, modality: Modality) -> bool:
+        """Whether a step (not an input) made something of this modality."""
+        return any(s.modality is modality and not s.ref.startswith("@input")
+                   for s in self.sources)
+
+
+def _setting_schema(tool: Tool[Any, Any]) -> dict[str, Any]:
+    schema = input_schema(tool.Input)
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        if "$ref" in node:
+            return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+        if "anyOf" in node:  # Optional[X]: the writer never writes null
+            options = [resolve(o) for o in node["anyOf"] if o.get("type") != "null"]
+            return options[0] if len(options) == 1 else {}
+        return node
+
+    return {name: resolve(prop) for name, prop in schema.get("properties", {}).items()}
+
+
+def _value_grammar(tool: Tool[Any, Any], name: str, prop: dict[str, Any],
+                   state: _State) -> Grammar | None:
+    """The grammar of one argument's value, or None when the writer cannot write it."""
+    kind = field_kind(tool.Input, name)
+    if kind.modality is not None and kind.modality is not Modality.TEXT:
+        refs = state.refs(kind.modality)
+        if not refs:
+            return None
+        item = choice(*(json_literal(r) for r in refs))
+        return Seq((Lit("["), item, _more(item))) if kind.is_list else item
+    if kind.modality is Modality.TEXT:
+        literal = JsonString(exclude=REF)
+        refs = [json_literal(r) for r in state.refs(Modality.TEXT)]
+        item = choice(*refs, literal) if refs else literal
+        return Seq((Lit("["), item, _more(item))) if kind.is_list else item
+    if "enum" in prop:
+        return choice(*(json_literal(v) for v in prop["enum"]))
+    typ = prop.get("type")
+    if typ == "integer":
+        return JsonNumber(integer=True)
+    if typ == "number":
+        return JsonNumber(integer=False)
+    if typ == "boolean":
+        return choice("true", "false")
+    if typ == "string":
+        return JsonString(exclude=REF)
+    if typ == "array" and prop.get("items", {}).get("type") == "string":
+        return Seq((Lit("["), JsonString(exclude=REF), _more(JsonString(exclude=REF))))
+    return None
+
+
+def _more(item: Grammar) -> Grammar:
+    """The rest of a non-empty JSON list of `item`s (up to MAX_ITEMS in all)."""
+    tail: Grammar = Lit("]")
+    for _ in range(MAX_ITEMS - 1):
+        tail = Choice((Lit("]"), Seq((Lit(","), item, tail))))
+    return tail
+
+
+class PlanWriter:
+    """Drives a Decoder through one plan over a registry and the user's inputs."""
+
+    def __init__(self, registry: Registry, inputs: Sequence[InputSpec], *,
+                 tools: Sequence[str] | None = None, require_steps: bool = False,
+                 max_steps: int = MAX_STEPS, string_tokens: int = STRING_TOKENS) -> None:
+        self.registry = registry
+        self.inputs = list(inputs)
+        self.tools = [registry.get(n) for n in (tools if tools is not None else registry.names)]
+        self.require_steps = require_steps
+        self.steps_required = require_steps
+        """Whether the last plan written had to have a step (require_steps, if feasible)."""
+        self.max_steps = max_steps
+        self.string_tokens = string_tokens
+        self._settings = {t.name: _setting_schema(t) for t in self.tools}
+
+    # -- reachability -------------------------------------------------------------------
+
+    def _needs(self, tool: Tool[Any, Any]) -> set[Modality]:
+        return {field_kind(tool.Input, n).modality for n, info in tool.Input.model_fields.items()
+                if info.is_required() and field_kind(tool.Input, n).modality in MEDIA} - {None}
+
+    def _outputs(self, tool: Tool[Any, Any]) -> set[Modality]:
+        return set(tool.output_modalities)
+
+    def reachable(self, have: set[Modality], target: Modality, steps_left: int) -> bool:
+        """Whether a step can produce `target` within `steps_left` more steps."""
+        available, produced = set(have), set()
+        for _ in range(steps_left):
+            made = {m for t in self.tools if self._needs(t) <= available
+                    for m in self._outputs(t)}
+            produced |= made
+            if target in produced:
+                return True
+            if made <= available:
+                return False
+            available |= made
+        return False
+
+    def _have(self, state: _State) -> set[Modality]:
+        return {s.modality for s in state.sources} | {Modality.TEXT}
+
+    def usable_tools(self, state: _State, target: Modality) -> list[Tool[Any, Any]]:
+        """Tools whose needs are met now and after which the target is made or still can be."""
+        have = self._have(state)
+        left = self.max_steps - state.steps - 1
+        done = state.produced(target)
+        return [t for t in self.tools if self._needs(t) <= have
+                and all(_value_grammar(t, n, self._settings[t.name].get(n, {}), state)
+                        is not None for n, i in t.Input.model_fields.items() if i.is_required())
+                and (done or target in self._outputs(t)
+                     or self.reachable(have | self._outputs(t), target, left))]
+
+    # -- writing ------------------------------------------------------------------------
+
+    def write(self, dec: Decoder) -> str:
+        """Write one plan; returns its JSON text.
+
+        Each choice's options carry the fixed text that follows them up to the next choice,
+        so the model picks among natural token sequences (`],"outputs"` rather than a bare
+        `]`) and the decided rest is forced in one batch.
+        """
+        state = _State([_Source(f"@input{i}", s.modality) for i, s in enumerate(self.inputs)])
+        have = self._have(state)
+        feasible = {w: self.reachable(have, parse_wants(w)[0], self.max_steps)
+                    for w in wants_options(list(Modality))}
+        # a router's "a tool is needed" cannot be honoured when no tool can run at all
+        self.steps_required = self.require_steps and any(feasible.values())
+        wants = [w for w, ok in feasible.items() if ok or (w == Modality.TEXT.value
+                                                             and not self.steps_required)]
+        dec.force('{"wants":"')
+        chosen = _pick(dec, [w + '","steps":[' for w in wants])
+        target, words = parse_wants(chosen.split('"', 1)[0])
+        must_act = self.steps_required or target is not Modality.TEXT or words
+        while True:
+            usable = self.usable_tools(state, target) if state.steps < self.max_steps else []
+            can_close = state.produced(target) if state.steps else not must_act
+            opener = ("," if state.steps else "") + f'{{"id":"s{state.steps + 1}","tool":"'
+            close = '],"outputs":[' if state.steps else '],"outputs":[]}'
+            options = ([opener] if usable else []) + ([close] if can_close else [])
+            assert options, "reachability keeps a way forward open"
+            if _pick(dec, options) == close:
+                break
+            self._write_step(dec, state, usable)
+        if state.steps:
+            self._write_outputs(dec, state, target)
+        return dec.text
+
+    def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
+        """One step after its `"tool":"`, up to and including its closing brace."""
+        state.steps += 1
+        name = _pick(dec, [t.name + '","args":{' for t in usable]).split('"', 1)[0]
+        tool = self.registry.get(name)
+        self._write_args(dec, tool, state)
+        for out in content_fields(tool.Output):
+            modality = field_kind(tool.Output, out).modality
+            if modality is not None:
+                state.sources.append(_Source(f"@s{state.steps}.{out}", modality))
+
+    def _write_args(self, dec: Decoder, tool: Tool[Any, Any], state: _State) -> None:
+        """The arguments object after its opening brace, up to and including the `}}` that
+        closes it and its step.
+
+        Keys are offered without their colon and values start with it, so the model can
+        write the `":"` it would naturally write between them.
+        """
+        settings = self._settings[tool.name]
+        writable = [(n, info.is_required(), g) for n, info in tool.Input.model_fields.items()
+                    if (g := _value_grammar(tool, n, settings.get(n, {}), state)) is not None]
+
+        def followers(start: int, first: bool) -> list[str]:
+            """What may come next: an optional key, up to and including the next required
+            one, or the closing braces once no required argument is left."""
+            options = []
+            for name, required, _ in writable[start:]:
+                options.append(("" if first else ",") + json_literal(name))
+                if required:
+                    return options
+            return [*options, "}}"]
+
+        picked = _pick(dec, followers(0, True))
+        while picked != "}}":
+            name = json.loads(picked.lstrip(","))
+            index = next(i for i, (n, _, _) in enumerate(writable) if n == name)
+            grammar = writable[index][2]
+            assert grammar is not None
+            nexts = followers(index + 1, False)
+            budget = self.string_tokens * (MAX_ITEMS if isinstance(grammar, Seq) else 1)
+            text, complete = dec.generate(Seq((Lit(":"), grammar, choice(*nexts))), budget)
+            if complete:
+                picked = _follower(text[1:], nexts)
+            else:
+                dec.force(close_json(text[1:]))
+                picked = _pick(dec, nexts)
+
+    def _write_outputs(self, dec: Decoder, state: _State, target: Modality) -> None:
+        """The output references after `"outputs":[`, up to the plan's closing brace."""
+        produced = [s for s in state.sources if not s.ref.startswith("@input")]
+        chosen: list[_Source] = []
+        while True:
+            done = (any(s.modality is target for s in chosen)
+                    or not any(s.modality is target for s in produced))
+            left = [s for s in produced if s not in chosen]
+            options = [("," if chosen else "") + json_literal(s.ref) for s in left]
+            if (chosen and done) or not left or len(chosen) >= MAX_ITEMS:
+                options = [*options[:MAX_ITEMS - len(chosen)], "]}"]
+            picked = _pick(dec, options)
+            if picked == "]}":
+                return
+            ref = json.loads(picked.lstrip(","))
+            chosen.append(next(s for s in left if s.ref == ref))
+
+
+def _pick(dec: Decoder, options: list[str]) -> str:
+    """One of fixed options: forced when there is one, else the model's choice."""
+    if len(options) == 1:
+        dec.force(options[0])
+        return options[0]
+    text, complete = dec.generate(choice(*options), 24)
+    if not complete:  # options are short; finish the one the model started
+        rest = next(o for o in sorted(options, key=len) if o.startswith(text))[len(text):]
+        dec.force(rest)
+        text += rest
+    return text
+
+
+def _follower(text: str, followers: list[str]) -> str:
+    """Which follower ends a value+follower text."""
+    value_end = json.JSONDecoder().raw_decode(text)[1]
+    follower = text[value_end:]
+    assert follower in followers, (text, followers)
+    return follower
+
+
+def close_json(partial: str) -> str:
+    """What closes a JSON value cut short (strings have no escapes: quotes can be counted)."""
+    closing = '"' if partial.count('"') % 2 else ""
+    outside = partial + closing
+    text_outside = "".join(part for i, part in enumerate(outside.split('"')) if i % 2 == 0)
+    if text_outside.rstrip().endswith(","):
+        closing += '""'  # a list cut after a comma gets an empty last item
+    return closing + "]" * (text_outside.count("[") - text_outside.count("]"))
+
+
+def clean_settings(plan: Plan, registry: Registry) -> Plan:
+    """Drop optional settings whose values break their field's constraints (a number out
+    of range): the grammar keeps JSON types, not ranges."""
+    steps = []
+    for step in plan.steps:
+        tool = registry.get(step.tool)
+        args = dict(step.args)
+        for name, value in step.args.items():
+            info = tool.Input.model_fields.get(name)
+            if info is None or info.is_required() or field_kind(tool.Input, name).modality:
+                continue
+            try:
+                TypeAdapter(info.rebuild_annotation()).validate_python(value)
+            except ValidationError:
+                del args[name]
+        steps.append(step.model_copy(update={"args": args}))
+    return plan.model_copy(update={"steps": steps})

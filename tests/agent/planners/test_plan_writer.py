@@ -1,0 +1,128 @@
+"""Whatever the model chooses, the plan writer can only write a valid plan.
+
+A property test over random registries and inputs: every choice a model could make at
+every point (drawn by hypothesis) yields a plan that parses, validates, and produces the
+modality it says it wants.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from typing import Any, Literal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, Field, create_model
+from random_decoder import RandomDecoder
+
+from modalswitch import Modality, Plan, Registry, Tool, ToolContext
+from modalswitch.agent.plan import InputSpec, check_plan, output_modalities
+from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
+from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
+
+MEDIA_TYPE = {Modality.IMAGE: ImageArtifact, Modality.AUDIO: AudioArtifact,
+              Modality.VIDEO: VideoArtifact, Modality.TEXT: TextContent}
+SETTINGS: dict[str, Any] = {
+    "int": (int, Field(3, ge=1, le=10)),
+    "float": (float, Field(0.5, gt=0, le=1)),
+    "flag": (bool, False),
+    "mode": (Literal["fast", "slow"], "fast"),
+    "label": (str | None, None),
+}
+
+
+@st.composite
+def tools(draw: st.DrawFn, index: int) -> Tool[Any, Any]:
+    """A random tool: media/text arguments (maybe lists, maybe optional), settings, outputs."""
+    fields: dict[str, Any] = {}
+    for n in range(draw(st.integers(0, 3))):
+        modality = draw(st.sampled_from(list(Modality)))
+        annotation: Any = MEDIA_TYPE[modality]
+        if draw(st.booleans()) and modality is not Modality.TEXT:
+            annotation = list[annotation]  # type: ignore[valid-type]
+        if draw(st.booleans()):
+            fields[f"in{n}"] = (annotation, ...)
+        else:
+            fields[f"in{n}"] = (annotation | None, None)
+    for name in draw(st.lists(st.sampled_from(sorted(SETTINGS)), unique=True, max_size=3)):
+        fields[name] = SETTINGS[name]
+    outs = {f"out{n}": (MEDIA_TYPE[m], ...) for n, m in enumerate(
+        draw(st.lists(st.sampled_from(list(Modality)), min_size=1, max_size=2)))}
+    model_in = create_model(f"In{index}", **fields)
+    model_out = create_model(f"Out{index}", **outs)
+
+    def run(self: Any, args: Any, ctx: ToolContext) -> Any:
+        raise NotImplementedError
+
+    cls = types.new_class(f"Random{index}", (Tool[model_in, model_out],),  # type: ignore[valid-type]
+                          exec_body=lambda ns: ns.update(
+                              {"name": f"tool{index}", "description": "A random tool.",
+                               "run": run}))
+    tool: Tool[Any, Any] = cls()
+    return tool
+
+
+@st.composite
+def setups(draw: st.DrawFn) -> tuple[Registry, list[InputSpec], bool]:
+    """A random registry, random inputs, and whether steps are required."""
+    n = draw(st.integers(1, 5))
+    registry = Registry([draw(tools(i)) for i in range(n)])
+    inputs = [InputSpec(f"file{i}", m) for i, m in
+              enumerate(draw(st.lists(st.sampled_from(list(Modality)), max_size=3)))]
+    return registry, inputs, draw(st.booleans())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(setup=setups(), data=st.data())
+def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[InputSpec], bool],
+                                               data: st.DataObject) -> None:
+    registry, inputs, require_steps = setup
+    writer = PlanWriter(registry, inputs, require_steps=require_steps, max_steps=4)
+    text = writer.write(RandomDecoder(data))
+    raw = json.loads(text)
+    plan = clean_settings(Plan.parse(raw), registry)
+    assert check_plan(plan, registry, inputs) == [], text
+    target, _, words = raw["wants"].partition("+")
+    wanted = words or target
+    if plan.steps:
+        assert wanted in output_modalities(plan, registry, inputs), text
+        assert [s.id for s in plan.steps] == [f"s{i}" for i in range(1, len(plan.steps) + 1)]
+    else:
+        assert wanted == "text" and not writer.steps_required, text
+    if require_steps and writer.steps_required:
+        assert plan.steps, text
+
+
+@given(st.text(st.characters(blacklist_characters='"\\', blacklist_categories=("Cc", "Cs"))),
+       st.integers(0, 3))
+def test_close_json_closes_any_cut_string_or_list(body: str, depth: int) -> None:
+    for partial in ("[" * depth + '"' + body, "[" * depth + '"a",' if depth else '"' + body):
+        assert json.loads(partial + close_json(partial)) is not None
+
+
+def test_a_writer_never_offers_a_tool_whose_inputs_cannot_exist() -> None:
+    class PhotoIn(BaseModel):
+        image: ImageArtifact
+
+    class TextOut(BaseModel):
+        text: TextContent
+
+    class Caption(Tool[PhotoIn, TextOut]):
+        name = "caption"
+        description = "Caption a photo."
+
+        def run(self, args: PhotoIn, ctx: ToolContext) -> TextOut:
+            return TextOut(text="")
+
+    writer = PlanWriter(Registry([Caption()]), [])
+    assert writer.usable_tools(writer_state([]), Modality.TEXT) == []
+    with_photo = PlanWriter(Registry([Caption()]), [InputSpec("a.png", Modality.IMAGE)])
+    assert [t.name for t in with_photo.usable_tools(
+        writer_state([("@input0", Modality.IMAGE)]), Modality.TEXT)] == ["caption"]
+
+
+def writer_state(sources: list[tuple[str, Modality]]) -> Any:
+    from modalswitch.agent.planners.plan_writer import _Source, _State
+
+    return _State([_Source(ref, m) for ref, m in sources])
