@@ -18,6 +18,7 @@ from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import (
+    check_plan,
     output_modalities,
     step_output_modalities,
     validate_plan,
@@ -26,6 +27,7 @@ from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.by_name import PlannerSpec, WriterSpec, is_planner, spec_label
 from modalswitch.agent.planners.by_name import planner as planner_by_name
 from modalswitch.agent.response import Response, compose_response
+from modalswitch.agent.run_folder import TRACE, RunFolder
 from modalswitch.agent.session import Session
 from modalswitch.agent.telemetry import telemetry_listeners
 from modalswitch.agent.trace.events import (
@@ -37,7 +39,12 @@ from modalswitch.agent.trace.events import (
     RunStart,
 )
 from modalswitch.agent.trace.tracer import Listener, Tracer
-from modalswitch.errors import EmptyRequestError, ModalswitchError, RunCancelled
+from modalswitch.errors import (
+    EmptyRequestError,
+    PlanError,
+    PlannerError,
+    RunCancelled,
+)
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore
 from modalswitch.tools.runtime.media import Limits
@@ -66,9 +73,9 @@ class Agent:
         """Told every event of every run (OpenTelemetry spans when enabled)."""
         self.home = Path(home) if home else settings.home()
         self.store = ArtifactStore(self.home / "store", limits)
-        self.models = models or ModelCache()
+        self.models = models or ModelCache.shared()  # one copy of each model per process
         self.executor = Executor(registry, self.store, self.models,
-                                 StepCache(self.home / "cache" / "steps"), policy)
+                                 StepCache(self.home / "cache" / "steps", self.store), policy)
 
     @property
     def planner(self) -> Planner:
@@ -97,9 +104,13 @@ class Agent:
         setting `cancel` stops the steps not yet finished."""
         _check_request(request)
         run_dir = Path(out_dir) if out_dir else self._new_run_dir()
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "trace.jsonl").unlink(missing_ok=True)
-        tracer = Tracer(run_dir / "trace.jsonl")
+        with RunFolder(run_dir):  # one run at a time; the last run's files cleared
+            return self._run(request, inputs, run_dir, plan, on_event, cancel)
+
+    def _run(self, request: str, inputs: Sequence[InputPath], run_dir: Path,
+             plan: Plan | None, on_event: Listener | None,
+             cancel: threading.Event | None) -> Response:
+        tracer = Tracer(run_dir / TRACE)
         for listener in [*self.listeners, *([on_event] if on_event else [])]:
             tracer.subscribe(listener)
         start = time.perf_counter()
@@ -111,9 +122,10 @@ class Agent:
             artifacts = self.import_inputs(inputs)
             specs = [InputSpec.of(a) for a in artifacts]
             if plan is None:
-                plan = self.planner.plan(request, specs, tracer)
+                plan = _planned(self.planner, request, specs, tracer, self.registry)
             else:
-                plan = validate_plan(bind_input_names(plan, specs), self.registry, specs)
+                plan = validate_plan(bind_input_names(plan, specs, self.registry),
+                                     self.registry, specs)
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
                                                                       specs),
@@ -129,11 +141,11 @@ class Agent:
                 words = self.planner.answer(request, specs) if plan.answer else None
                 response = compose_response(plan, results, artifacts, self.registry, run_dir,
                                             words=words)
-        except ModalswitchError as exc:
+            response.write(run_dir)
+        except BaseException as exc:  # the trace always ends, whatever stopped the run
             tracer.emit(ErrorEvent(error_type=type(exc).__name__, message=str(exc)))
             tracer.emit(RunEnd(status="failed", duration_s=round(time.perf_counter() - start, 4)))
             raise
-        response.write(run_dir)
         tracer.emit(ResponseEvent(text=response.text,
                                   artifacts=[a.model_dump() for a in response.artifacts],
                                   failures=[f.model_dump() for f in response.failures]))
@@ -165,3 +177,14 @@ class Agent:
 def _check_request(request: str) -> None:
     if not request or not request.strip():
         raise EmptyRequestError()
+
+
+def _planned(planner: Planner, request: str, specs: list[InputSpec], tracer: Tracer,
+             registry: Registry) -> Plan:
+    """The planner's plan, checked again: whatever a planner returns, only a valid plan runs."""
+    plan = planner.plan(request, specs, tracer)
+    issues = check_plan(plan, registry, specs)
+    if issues:
+        error = PlanError(issues)
+        raise PlannerError(f"planner {planner.name!r} returned an {error}", error)
+    return plan

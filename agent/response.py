@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from modalswitch.agent.execution.executor import StepResult
 from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
-from modalswitch.errors import UpstreamFailed
+from modalswitch.agent.run_folder import RESPONSE, place, write_text
+from modalswitch.errors import StoreIntegrityError, UpstreamFailed
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
@@ -49,24 +48,16 @@ class Response(BaseModel):
         return not self.failures
 
     def write(self, run_dir: Path) -> Path:
-        """Write response.json into the run folder and return its path."""
-        path = run_dir / "response.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(self.model_dump_json(indent=2, exclude={"run_dir"}), encoding="utf-8")
-        os.replace(tmp, path)
-        return path
+        """Write response.json into the run folder (atomically) and return its path."""
+        return write_text(run_dir, RESPONSE,
+                          self.model_dump_json(indent=2, exclude={"run_dir"}))
 
 
 def _place(artifact: Artifact, run_dir: Path, name: str) -> Path:
-    """Put an artifact's file into the run folder (a hard link when the disk allows)."""
+    """Copy an artifact's file into the run folder, checked against its hash."""
     assert artifact.path is not None
-    dest = run_dir / f"{name}{artifact.path.suffix}"
-    if not dest.exists():
-        try:
-            os.link(artifact.path, dest)
-        except OSError:
-            shutil.copyfile(artifact.path, dest)
-    return dest.resolve()
+    return place(run_dir, f"{name}{artifact.path.suffix}", artifact.path,
+                 artifact.sha256).resolve()
 
 
 def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Artifact],
@@ -95,7 +86,14 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
         for i, value in enumerate(values):
             suffix = f"-{i}" if len(values) > 1 else ""
             if isinstance(value, Artifact) and value.path is not None:
-                path = _place(value, run_dir, name + suffix)
+                try:
+                    path = _place(value, run_dir, name + suffix)
+                except StoreIntegrityError as exc:  # reported, never delivered
+                    failures.append(StepFailure(step=value.provenance.step or name,
+                                                tool=value.provenance.tool or "store",
+                                                error_type=type(exc).__name__,
+                                                message=str(exc)))
+                    continue
                 artifacts.append(ResponseArtifact(path=str(path), modality=value.modality.value,
                                                   mime=value.mime, step=value.provenance.step,
                                                   meta=value.meta))

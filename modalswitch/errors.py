@@ -85,6 +85,15 @@ class EvalDirError(UserError):
     """A folder is not an eval folder (no results.jsonl)."""
 
 
+class RunFolderError(UserError):
+    """A run folder cannot be used: it is a file, cannot be created, or another run holds it."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"run folder {path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
 class MediaError(ModalswitchError):
     """A media file cannot be used: unknown kind, corrupt, truncated or over a limit.
 
@@ -104,6 +113,8 @@ class IssueKind(StrEnum):
     CYCLE = "cycle"
     DUPLICATE_STEP = "duplicate_step"
     PATH_OUTSIDE_INPUTS = "path_outside_inputs"
+    RESERVED_ID = "reserved_id"
+    TOO_DEEP = "too_deep"
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,14 @@ class SessionError(UserError):
 
 class EngineError(UserError):
     """The execution engine cannot start (Ray missing or its cluster unreachable)."""
+
+
+class ToolCrashError(ToolError):
+    """A tool ended its step with an exception that is not an Exception (SystemExit, ...)."""
+
+
+class StoreIntegrityError(ToolError):
+    """A store object no longer matches its hash and no good copy was at hand."""
 
 
 def exit_code(exc: BaseException) -> int:

@@ -33,7 +33,7 @@ RANKS = [("modalswitch.errors", 0), ("modalswitch.settings", 0), ("modalswitch.t
 TOOL_BASE = ("modalswitch.tools.contract", "modalswitch.tools.runtime", "modalswitch.tools.helpers")
 TOOL_LEAVES = ("modalswitch.tools.understand", "modalswitch.tools.generate",
                "modalswitch.tools.transform", "modalswitch.tools.text", "modalswitch.tools.catalog",
-               "modalswitch.tools.fakes")
+               "modalswitch.tools.fakes", "modalswitch.tools.faults")
 ALLOWED: set[tuple[str, str]] = set()
 """Known exceptions (importer, imported): none."""
 MAX_LINES = 400

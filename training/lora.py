@@ -190,8 +190,12 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
         f"adapter {lora_dtype}, "
         f"{100 * config.full_catalog_share:.0f}% with the full catalog")
     model.train()
-    loop_start = time.perf_counter()
+    # Time spent in optimisation steps only, added up across resumes. The checkpoint and the
+    # summary record this same sum: a summary that also counted saving time would claim
+    # seconds a resumed run never gets back.
+    train_s = earlier_s
     while step < config.steps:
+        step_start = time.perf_counter()
         total = 0.0
         for i in range(per_step):
             index = step * per_step + i
@@ -206,20 +210,20 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
             total += float(result.loss.detach()) / per_step
         optimizer.step()
         optimizer.zero_grad()
+        train_s += time.perf_counter() - step_start
         step += 1
         losses.append(round(total, 4))
         if on_step is not None:
             on_step(step, total)
         if step % config.save_every == 0 or step == config.steps:
-            _save_checkpoint(model, optimizer, step, out, config, losses,
-                             earlier_s + time.perf_counter() - loop_start)
+            _save_checkpoint(model, optimizer, step, out, config, losses, train_s)
     model.save_pretrained(str(out / "adapter"))
     (out / "adapter" / "modalswitch_train.json").write_text(
         json.dumps(asdict(config), indent=1), encoding="utf-8")
     summary = {"steps": step, "final_loss": losses[-1] if losses else None,
                "first_loss": losses[0] if losses else None, "train_cases": len(cases),
                "seconds": round(time.perf_counter() - start, 1),
-               "train_seconds": round(earlier_s + time.perf_counter() - loop_start, 3)}
+               "train_seconds": round(train_s, 6)}
     (out / "train.json").write_text(json.dumps(summary | {"losses": losses}, indent=1),
                                     encoding="utf-8")
     model.eval()

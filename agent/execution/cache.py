@@ -1,22 +1,32 @@
 """The step cache: a tool's result keyed by (tool, tool version, resolved arguments).
 
 Artifacts enter the key by content hash, so the same input file under another name still
-hits, and a result is reused only while every artifact it names is still in the store.
+hits. Nothing is served on trust: an entry carries the hash of its own text, and a result
+is reused only while every artifact it names is still a good object of the store (with a
+store given: present at its own object path, bytes matching its hash). A hit is restamped
+with the step that reuses it, so provenance names this run's step, not the one that filled
+the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from modalswitch.tools.contract.tool import Tool
-from modalswitch.tools.runtime.artifacts import Artifact, walk
+from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore, walk
+from modalswitch.tools.runtime.integrity import LOOSE_TMP_AGE_S
+
+_FORMAT = 2
+"""Bumped when the entry layout changes; older entries are misses."""
 
 
 def _canonical(value: Any) -> Any:
@@ -39,32 +49,73 @@ def _artifacts_in(value: Any) -> list[Artifact]:
     return found
 
 
+def restamp(output: BaseModel, step_id: str) -> BaseModel:
+    """The output with the artifacts its step made credited to `step_id` (sub-tool spans
+    `old/tool` become `step_id/tool`)."""
+    def credit(artifact: Artifact) -> Artifact:
+        origin = artifact.provenance
+        if origin.source != "step" or origin.step is None:
+            return artifact
+        _, sep, child = origin.step.partition("/")
+        step = step_id + sep + child
+        return artifact.model_copy(update={"provenance": origin.model_copy(
+            update={"step": step})})
+
+    return type(output).model_validate(walk(output, credit))
+
+
 class StepCache:
     """Results on disk, one small JSON file per key."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, store: ArtifactStore | None = None) -> None:
         self.root = Path(root)
+        self.store = store
         self.root.mkdir(parents=True, exist_ok=True)
+        stale = time.time() - LOOSE_TMP_AGE_S  # half-written entries of killed runs
+        for tmp in self.root.glob("*/*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.stat().st_mtime < stale:
+                    tmp.unlink()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
-    def get(self, tool: Tool[Any, Any], key: str) -> BaseModel | None:
-        """The cached output, or None if absent, unreadable or its artifacts are gone."""
+    def get(self, tool: Tool[Any, Any], key: str,
+            step_id: str | None = None) -> BaseModel | None:
+        """The cached output (credited to `step_id` if given), or None if absent, unreadable,
+        altered, or any artifact it names is gone or corrupt."""
         path = self._path(key)
         try:
-            output = tool.Output.model_validate_json(path.read_text(encoding="utf-8"))
-        except (OSError, ValidationError, ValueError):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            body = entry["output"]
+            if entry.get("format") != _FORMAT or entry.get("sha256") != _digest(body):
+                raise ValueError("altered or outdated entry")
+            output = tool.Output.model_validate_json(body)
+        except (OSError, ValidationError, ValueError, KeyError, TypeError, RecursionError):
             return None
-        if any(a.path is not None and not a.path.exists() for a in _artifacts_in(output)):
-            return None
-        return output
+        for artifact in _artifacts_in(output):
+            good = (self.store.verify(artifact) if self.store is not None
+                    else artifact.path is None or artifact.path.exists())
+            if not good:
+                path.unlink(missing_ok=True)
+                return None
+        return restamp(output, step_id) if step_id is not None else output
 
     def put(self, key: str, output: BaseModel) -> None:
         """Remember an output (atomically)."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        body = output.model_dump_json()
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(output.model_dump_json())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"format": _FORMAT, "sha256": _digest(body), "output": body}, fh)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _digest(body: object) -> str:
+    if not isinstance(body, str):
+        raise ValueError("entry output is not text")
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -20,12 +20,14 @@ from pydantic import BaseModel, ValidationError
 
 from modalswitch.agent.execution.cache import StepCache, cache_key
 from modalswitch.agent.execution.engines import make_engine
+from modalswitch.agent.execution.guard import reject_unknown_artifacts
 from modalswitch.agent.plan.model import InputRef, Plan, Step, StepRef, parse_ref, unescape
 from modalswitch.agent.trace.events import CacheHit, Retry, StepEnd, StepProgress, StepStart
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import (
     RunCancelled,
     StepTimeoutError,
+    ToolCrashError,
     ToolError,
     TransientToolError,
     UpstreamFailed,
@@ -274,12 +276,13 @@ class _Run:
             resolved = self.resolve(step)
             key = cache_key(tool, resolved)
             cache = self.ex.cache if self.ex.policy.use_cache else None
-            if cache is not None and (hit := cache.get(tool, key)) is not None:
+            if cache is not None and (hit := cache.get(tool, key, step.id)) is not None:
                 self.tracer.emit(CacheHit(span=step.id, tool=step.tool, key=key))
                 return result("cached", output=hit)
             self.tracer.emit(StepStart(span=step.id, tool=step.tool, args=summarize(resolved),
                                        attempt=attempt))
             args = tool.Input.model_validate(resolved)
+            reject_unknown_artifacts(args, self.inputs, list(self.results.values()))
             ctx = ToolContext(
                 store=self.ex.store, models=self.ex.models, step_id=step.id,
                 tool_name=step.tool, work_dir=self.work_dir, cancelled=cancel,
@@ -294,6 +297,8 @@ class _Run:
             if not isinstance(output, tool.Output):
                 raise ToolError(f"{step.tool} returned {type(output).__name__}, "
                                 f"not {tool.Output.__name__}")
+            if cancel.is_set():  # it stopped early on its time limit: partial, never cached
+                raise StepTimeoutError(f"step {step.id} was stopped at its time limit")
             if cache is not None:
                 cache.put(key, output)
             return result("ok", output=output)
@@ -306,3 +311,6 @@ class _Run:
                           error_type="ToolError")
         except Exception as exc:  # a crashing tool must not take down the run
             return result("failed", error=str(exc) or repr(exc), error_type=type(exc).__name__)
+        except BaseException as exc:  # SystemExit and the like, raised in a worker thread
+            return result("failed", error=f"the tool raised {exc!r}",
+                          error_type=ToolCrashError.__name__)

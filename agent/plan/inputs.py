@@ -11,7 +11,9 @@ from pathlib import PurePath
 from typing import Any
 
 from modalswitch.agent.plan.model import Plan
-from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.fields import field_kind
+from modalswitch.tools.contract.modality import MEDIA, Modality
+from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
 
@@ -28,22 +30,38 @@ class InputSpec:
         return cls(artifact.provenance.original_name or artifact.sha256[:12], artifact.modality)
 
 
-def bind_input_names(plan: Plan, inputs: Sequence[InputSpec]) -> Plan:
+def bind_input_names(plan: Plan, inputs: Sequence[InputSpec],
+                     registry: Registry | None = None) -> Plan:
     """Turn literal file names of the user's inputs into `@inputN` references.
 
-    Small models often write "photo.jpg" where they mean the input; that is unambiguous,
-    so it is fixed here rather than bounced back as an error.
+    Small models often write "photo.jpg" where they mean the input; in a media argument that
+    is unambiguous, so it is fixed here rather than bounced back as an error. Only media
+    arguments (and outputs) are bound: text that happens to mention a file name stays text.
+    Without a registry to tell media from text, only a value that is exactly a file name is.
     """
     by_name = {spec.name: i for i, spec in enumerate(inputs)}
 
-    def bind(value: Any) -> Any:
-        if isinstance(value, list):
-            return [bind(v) for v in value]
-        if isinstance(value, str) and PurePath(value).name in by_name:
-            return f"@input{by_name[PurePath(value).name]}"
-        return value
+    def bind(value: Any, media: bool) -> Any:
+        if not isinstance(value, str) or not value:
+            return value
+        name = PurePath(value).name if media else value
+        return f"@input{by_name[name]}" if name in by_name else value
 
-    steps = [s.model_copy(update={"args": {k: bind(v) for k, v in s.args.items()}})
+    def bind_arg(tool: str, arg: str, value: Any) -> Any:
+        media = registry is not None and _is_media(registry, tool, arg)
+        if registry is not None and not media:
+            return value
+        if isinstance(value, list):  # an argument is a value or a flat list of them
+            return [bind(v, media) for v in value]
+        return bind(value, media)
+
+    steps = [s.model_copy(update={"args": {k: bind_arg(s.tool, k, v) for k, v in s.args.items()}})
              for s in plan.steps]
-    outputs = [bind(o) for o in plan.outputs]
+    outputs = [bind(o, True) for o in plan.outputs]
     return plan.model_copy(update={"steps": steps, "outputs": outputs})
+
+
+def _is_media(registry: Registry, tool: str, arg: str) -> bool:
+    if tool not in registry or arg not in registry.get(tool).Input.model_fields:
+        return False
+    return field_kind(registry.get(tool).Input, arg).modality in MEDIA

@@ -23,6 +23,10 @@ from pydantic import BaseModel, Field, ValidationError
 from modalswitch.errors import IssueKind, PlanError, PlanIssue
 
 _INPUT_REF = re.compile(r"^@input(\d+)$")
+RESERVED_STEP_ID = re.compile(r"^input\d+$")
+"""Step ids that would read like a user input reference (`@input0`)."""
+MAX_DEPTH = 32
+"""How deeply plan JSON may nest: a plan needs 6 levels; thousands would exhaust the stack."""
 _STEP_REF = re.compile(r"^@([A-Za-z_][A-Za-z0-9_-]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$")
 
 
@@ -73,11 +77,27 @@ def refs_in(value: object) -> list[Ref]:
     return [ref for item in items if (ref := parse_ref(item)) is not None]
 
 
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when lists and dicts nest more than `limit` levels (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def unescape(value: Any) -> Any:
     """A literal with `@@` escapes undone."""
     if isinstance(value, str) and value.startswith("@@"):
         return value[1:]
     return value
+
+
+_DEEP_MESSAGE = f"the plan nests lists or objects more than {MAX_DEPTH} levels deep"
 
 
 class Step(BaseModel):
@@ -129,8 +149,12 @@ class Plan(BaseModel):
             data = json.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError as exc:
             raise PlanError([PlanIssue(IssueKind.MALFORMED, f"not valid JSON: {exc}")]) from exc
+        except RecursionError:  # the decoder's own stack limit
+            raise PlanError([PlanIssue(IssueKind.TOO_DEEP, _DEEP_MESSAGE)]) from None
         if not isinstance(data, dict):
             raise PlanError([PlanIssue(IssueKind.MALFORMED, "a plan must be a JSON object")])
+        if too_deep(data):
+            raise PlanError([PlanIssue(IssueKind.TOO_DEEP, _DEEP_MESSAGE)])
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import (
+    MAX_DEPTH,
+    RESERVED_STEP_ID,
     InputRef,
     Plan,
     Ref,
@@ -22,6 +24,7 @@ from modalswitch.agent.plan.model import (
     is_malformed_ref,
     parse_ref,
     refs_in,
+    too_deep,
     unescape,
 )
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, UnknownToolError
@@ -47,14 +50,21 @@ class _Checker:
         for step in self.plan.steps:
             if step.id in seen:
                 self.add(IssueKind.DUPLICATE_STEP, f"step id {step.id!r} is used twice", step.id)
+            if RESERVED_STEP_ID.match(step.id):
+                self.add(IssueKind.RESERVED_ID, f"step id {step.id!r} reads like a user input "
+                         "reference (@inputN); name steps s1, s2, ...", step.id)
             seen.add(step.id)
         for step in self.plan.steps:
+            if too_deep(step.args):
+                self.add(IssueKind.TOO_DEEP, f"arguments nest more than {MAX_DEPTH} levels deep",
+                         step.id)
+                continue
             self.check_step(step.id, step.tool, step.args)
         for i, out in enumerate(self.plan.outputs):
             ref = parse_ref(out)
             if ref is None:
                 self.add(IssueKind.BAD_ARGUMENTS,
-                         f"outputs[{i}] = {out!r} must be a reference like @s1.text")
+                         f"outputs[{i}] = {_clip(out)} must be a reference like @s1.text")
             else:
                 self.modality_of(ref, None, f"outputs[{i}]")
         self.check_cycles()
@@ -73,7 +83,7 @@ class _Checker:
                 close = difflib.get_close_matches(name, list(fields), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.add(IssueKind.BAD_ARGUMENTS,
-                         f"{tool_name} has no argument {name!r}{hint} (it takes: "
+                         f"{tool_name} has no argument {_clip(name)}{hint} (it takes: "
                          f"{', '.join(fields)})", step_id, name)
         for name, info in fields.items():
             if name not in args:
@@ -89,40 +99,58 @@ class _Checker:
         items = value if isinstance(value, list) else [value]
         if any(is_malformed_ref(v) for v in items):
             self.add(IssueKind.DANGLING_REFERENCE,
-                     f"{value!r} is not a valid reference (use @inputN, @STEP or @STEP.FIELD)",
-                     step_id, name)
+                     f"{_clip(value)} is not a valid reference (use @inputN, @STEP or "
+                     "@STEP.FIELD)", step_id, name)
             return
-        refs = refs_in(value)
         if kind.modality is not None and isinstance(value, list) != kind.is_list:
             shape = "a list of references" if kind.is_list else "one value, not a list"
             self.add(IssueKind.BAD_ARGUMENTS, f"{name!r} takes {shape}", step_id, name)
             return
-        if refs:
-            expected = kind.modality or Modality.TEXT
-            for ref in refs:
-                got = self.modality_of(ref, step_id, name)
-                if got is not None and got is not expected:
-                    self.add(IssueKind.MODALITY_MISMATCH,
-                             f"{tool_name}.{name} needs {expected.value}, but {ref} is "
-                             f"{got.value}", step_id, name)
-            return
         if kind.modality in MEDIA:
+            # Every item, not just the first: media only ever comes from a reference.
             for item in items:
-                if isinstance(item, str) and ("/" in item or "." in item or "\\" in item):
-                    self.add(IssueKind.PATH_OUTSIDE_INPUTS,
-                             f"{item!r} is not one of the user's inputs; media arguments must "
-                             f"reference an input (@input0..) or an earlier step", step_id, name)
-                else:
-                    self.add(IssueKind.BAD_ARGUMENTS,
-                             f"{name!r} needs a reference to {kind.modality.value}, got "
-                             f"{item!r}", step_id, name)
+                self.check_media_item(step_id, tool_name, name, item, kind.modality)
             return
-        annotation = model.model_fields[name].annotation
+        refs = refs_in(value)
+        if refs and kind.modality is None:
+            self.add(IssueKind.BAD_ARGUMENTS,
+                     f"{name!r} is a setting: it takes a literal value, not a reference "
+                     f"({refs[0]})", step_id, name)
+            return
+        for ref in refs:
+            self.expect(ref, Modality.TEXT, step_id, tool_name, name)
+        # Literals are type-checked with each reference stood in for by empty text.
+        literal = ([("" if parse_ref(v) else unescape(v)) for v in value]
+                   if isinstance(value, list) else "" if refs else unescape(value))
+        info = model.model_fields[name]  # with its constraints: ranges, patterns
         try:
-            TypeAdapter(annotation).validate_python(unescape(value))
+            constrained: Any = Annotated[info.annotation, info]
+            TypeAdapter(constrained).validate_python(literal)
         except ValidationError as exc:
             msg = "; ".join(e["msg"] for e in exc.errors())
-            self.add(IssueKind.BAD_ARGUMENTS, f"{name!r}={value!r}: {msg}", step_id, name)
+            self.add(IssueKind.BAD_ARGUMENTS, f"{name!r}={_clip(value)}: {msg}", step_id, name)
+
+    def check_media_item(self, step_id: str, tool_name: str, name: str, item: Any,
+                         modality: Modality) -> None:
+        ref = parse_ref(item)
+        if ref is not None:
+            self.expect(ref, modality, step_id, tool_name, name)
+        elif isinstance(item, str) and ("/" in item or "." in item or "\\" in item):
+            self.add(IssueKind.PATH_OUTSIDE_INPUTS,
+                     f"{_clip(item)} is not one of the user's inputs; media arguments must "
+                     f"reference an input (@input0..) or an earlier step", step_id, name)
+        else:
+            self.add(IssueKind.BAD_ARGUMENTS,
+                     f"{name!r} needs a reference to {modality.value}, got {_clip(item)}",
+                     step_id, name)
+
+    def expect(self, ref: Ref, expected: Modality, step_id: str, tool_name: str,
+               name: str) -> None:
+        got = self.modality_of(ref, step_id, name)
+        if got is not None and got is not expected:
+            self.add(IssueKind.MODALITY_MISMATCH,
+                     f"{tool_name}.{name} needs {expected.value}, but {ref} is {got.value}",
+                     step_id, name)
 
     def modality_of(self, ref: Ref, step_id: str | None, arg: str) -> Modality | None:
         if isinstance(ref, InputRef):
@@ -148,30 +176,40 @@ class _Checker:
         modality = field_kind(tool.Output, out_field).modality
         if modality is None and tool.Output.model_fields[out_field].annotation is str:
             return Modality.TEXT
-        if modality is None:
+        if modality is None and step_id is not None:  # an output may show it as text
             self.add(IssueKind.BAD_ARGUMENTS, f"{ref} is not content that can be passed on",
                      step_id, arg)
         return modality
 
     def check_cycles(self) -> None:
-        state: dict[str, int] = {}  # 1 = on the path, 2 = done
-
-        def visit(node: str, path: list[str]) -> None:
-            state[node] = 1
-            for dep in sorted(self.steps[node].dependencies()):
-                if dep not in self.steps:
-                    continue
-                if state.get(dep) == 1:
-                    cycle = [*path[path.index(dep):], dep] if dep in path else [node, dep]
+        """Report each cycle once; a depth-first walk with its own stack (plans may be long)."""
+        deps = {sid: iter(sorted(d for d in step.dependencies() if d in self.steps))
+                for sid, step in self.steps.items()}
+        done: set[str] = set()
+        for root in self.steps:
+            if root in done:
+                continue
+            path, on_path = [root], {root}
+            while path:
+                node = path[-1]
+                dep = next(deps[node], None)
+                if dep is None:
+                    done.add(node)
+                    on_path.discard(path.pop())
+                elif dep in on_path:
+                    cycle = [*path[path.index(dep):], dep]
+                    shown = cycle if len(cycle) <= 12 else [*cycle[:6], "...", *cycle[-5:]]
                     self.add(IssueKind.CYCLE, "steps depend on each other: "
-                             + " -> ".join(cycle), node)
-                elif dep not in state:
-                    visit(dep, [*path, dep])
-            state[node] = 2
+                             + " -> ".join(shown), node)
+                elif dep not in done:
+                    path.append(dep)
+                    on_path.add(dep)
 
-        for step_id in self.steps:
-            if step_id not in state:
-                visit(step_id, [step_id])
+
+def _clip(value: Any, limit: int = 120) -> str:
+    """A value for an issue message, cut short (issues go back into the planner's prompt)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text)} chars]"
 
 
 def check_plan(plan: Plan, registry: Registry, inputs: Sequence[InputSpec]) -> list[PlanIssue]:

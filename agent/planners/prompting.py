@@ -10,6 +10,7 @@ from typing import Any
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.tool import Tool
+from modalswitch.tools.contract.untrusted import quote_name
 
 
 def load_prompt(name: str) -> str:
@@ -58,8 +59,10 @@ def tool_signature(tool: Tool[Any, Any], describe: bool = True) -> str:
 
 
 def describe_inputs(inputs: Sequence[InputSpec]) -> str:
-    """The user message's list of attached files."""
+    """The user message's list of attached files; a name is data (one line, quoted when it is
+    not a plain file name), so a crafted name cannot pose as instructions."""
     if not inputs:
         return "Inputs: none"
-    lines = [f"@input{i} = {spec.name} ({spec.modality.value})" for i, spec in enumerate(inputs)]
+    lines = [f"@input{i} = {quote_name(spec.name)} ({spec.modality.value})"
+             for i, spec in enumerate(inputs)]
     return "Inputs:\n" + "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -36,7 +37,10 @@ class Tracer:
         with self._lock:
             self.events.append(event)
             if self.path is not None:
-                with self.path.open("a", encoding="utf-8") as fh:
+                # Never through a link: a trace planted as a symlink is an error, not a write.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
+                             0o644)
+                with os.fdopen(fd, "a", encoding="utf-8") as fh:
                     fh.write(line + "\n")
         for listener in self._listeners:
             listener(event)

@@ -16,6 +16,7 @@ from modalswitch.cli import (
     chat,
     demo,
     eval,
+    fuzz,
     mcp,
     models,
     plan,
@@ -31,7 +32,7 @@ from modalswitch.cli.common import ERR
 from modalswitch.errors import ModalswitchError, PlannerError, UserError
 
 COMMANDS = (run, plan, replay, chat, serve, tools, trace, view, eval, models, train, mcp, bench,
-            demo)
+            fuzz, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

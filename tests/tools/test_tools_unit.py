@@ -130,13 +130,15 @@ def test_text_to_speech_espeak_voice_and_fallback(ctx: ToolContext, tmp_path: Pa
     out = tool.run(tool.Input(text="bonjour tout le monde", voice="fr"), ctx)
     assert (out.engine, out.voice, out.note) == ("espeak-ng", "fr", None)
     assert _wav_seconds(out.audio.path) > 0.5
-    missing = tool.run(tool.Input(text="hello there", voice=str(tmp_path / "nope.onnx")), ctx)
-    assert missing.engine == "espeak-ng" and "piper unavailable" in (missing.note or "")
+    missing = TextToSpeech(voice=str(tmp_path / "nope.onnx"))  # the builder's voice file
+    out = missing.run(missing.Input(text="hello there"), ctx)
+    assert out.engine == "espeak-ng" and "piper unavailable" in (out.note or "")
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"not a model")
     broken.with_name("broken.onnx.json").write_text("{}")
-    corrupt = tool.run(tool.Input(text="hello there", voice=str(broken)), ctx)
-    assert corrupt.engine == "espeak-ng" and corrupt.note
+    corrupt = TextToSpeech(voice=str(broken))
+    out = corrupt.run(corrupt.Input(text="hello there"), ctx)
+    assert out.engine == "espeak-ng" and out.note
     with pytest.raises(ToolError, match="voice 'nosuchvoice'"):
         tool.run(tool.Input(text="hello", voice="nosuchvoice"), ctx)
     monkeypatch.setattr(text_to_speech, "package_dir", lambda module: None)

@@ -38,6 +38,12 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
     first = json.loads((out / "train.json").read_text())
     assert first["steps"] == 2 and len(first["losses"]) == 2
     assert (out / "checkpoint" / "trainer_state.pt").exists()
+    import torch
+
+    # the summary and the checkpoint count the same seconds (steps only), so a resumed run,
+    # which starts from the checkpoint's count, can only add to the summary's
+    state = torch.load(out / "checkpoint" / "trainer_state.pt", weights_only=False)
+    assert round(state["train_seconds"], 6) == first["train_seconds"] > 0
     assert (out / "adapter" / "adapter_model.safetensors").exists()
 
     # a second run continues from the checkpoint instead of starting over

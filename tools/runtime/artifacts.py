@@ -1,8 +1,10 @@
 """Artifacts: immutable values of one modality, kept in a content-addressed store.
 
 Media files live once under `objects/<aa>/<sha256><ext>`; every write goes to a temporary
-file first and is renamed into place, so a crash never leaves a half-written object and
-nothing is ever overwritten. Text is carried inline.
+file first and is renamed into place, so a crash never leaves a half-written object. An
+object is trusted only while its bytes still hash to its name: storing a file whose object
+is corrupt replaces the bad object with the good copy (a repair), and `verify` discards a
+bad one so the step that made it runs again. Text is carried inline.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modalswitch.errors import InputFileError, MediaError, ToolError
 from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.runtime.integrity import TempArea, copy_hashed, discard, matches
 from modalswitch.tools.runtime.media import Limits, extension_for, probe
 
 
@@ -62,24 +64,16 @@ class Artifact(BaseModel):
         return ", ".join(bits)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class ArtifactStore:
     """A content-addressed folder of media objects, shared by runs so caches can reuse them."""
 
     def __init__(self, root: Path, limits: Limits | None = None) -> None:
-        self.root = Path(root)
+        # Absolute, so no path handed to a tool or to ffmpeg can start with '-'.
+        self.root = Path(root).absolute()
         self.limits = limits or Limits()
         self._objects = self.root / "objects"
-        self._tmp = self.root / "tmp"
         self._objects.mkdir(parents=True, exist_ok=True)
-        self._tmp.mkdir(parents=True, exist_ok=True)
+        self._tmp = TempArea.of(self.root / "tmp").path  # orphans of dead runs removed
 
     def object_path(self, sha256: str, ext: str) -> Path:
         """Where an object with this hash lives."""
@@ -87,7 +81,7 @@ class ArtifactStore:
 
     def import_input(self, path: str | os.PathLike[str]) -> Artifact:
         """Check a user's input file and copy it into the store; raises InputFileError."""
-        src = Path(path)
+        src = Path(path).absolute()  # a name like "-report" is a file, never an option
         if not src.exists():
             raise InputFileError(src, "no such file")
         if not src.is_file():
@@ -140,23 +134,40 @@ class ArtifactStore:
             raise KeyError(artifact.sha256)
         return artifact
 
+    def owns(self, artifact: Artifact) -> bool:
+        """True when a media artifact's path is this store's object for its hash."""
+        path = artifact.path
+        return path is not None and path == self.object_path(artifact.sha256, path.suffix)
+
+    def verify(self, artifact: Artifact) -> bool:
+        """True when the artifact is inline text or a store object whose bytes still hash to
+        its name; a corrupt object is discarded (so it is made again, never served)."""
+        if artifact.path is None:
+            return artifact.text is not None
+        if not self.owns(artifact):
+            return False
+        if matches(artifact.path, artifact.sha256):
+            return True
+        discard(artifact.path)
+        return False
+
     def _adopt(self, src: Path, modality: Modality, mime: str, ext: str,
                meta: dict[str, Any], provenance: Provenance, *, move: bool) -> Artifact:
-        sha = _sha256_file(src)
-        dest = self.object_path(sha, ext or extension_for(mime))
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, staging = tempfile.mkstemp(suffix=ext, dir=self._tmp)
-            os.close(fd)
-            try:
-                if move:
-                    shutil.move(str(src), staging)
-                else:
-                    shutil.copyfile(src, staging)
+        # The staging copy is what gets hashed and kept, so an object's name always matches
+        # its bytes, even if the source changes meanwhile.
+        fd, staging = tempfile.mkstemp(suffix=ext, dir=self._tmp)
+        try:
+            with os.fdopen(fd, "wb") as out, src.open("rb") as source:
+                sha = copy_hashed(source, out)
+            dest = self.object_path(sha, ext or extension_for(mime))
+            if not matches(dest, sha):  # absent, or corrupt: this good copy replaces it
+                dest.parent.mkdir(parents=True, exist_ok=True)
                 os.chmod(staging, 0o444)
                 os.replace(staging, dest)  # atomic; identical content if it raced
-            finally:
-                Path(staging).unlink(missing_ok=True)
+        finally:
+            Path(staging).unlink(missing_ok=True)
+        if move:
+            src.unlink(missing_ok=True)
         return Artifact(sha256=sha, modality=modality, mime=mime, path=dest, meta=meta,
                         provenance=provenance)
 

@@ -7,6 +7,7 @@ is opened with a real decoder before anything trusts it.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -15,6 +16,12 @@ from typing import Any
 
 from modalswitch.errors import MediaError
 from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.runtime.completeness import (
+    check_duration_complete,
+    check_wav_complete,
+    decoded_frames,
+    ffmpeg_input,
+)
 
 # Magic bytes -> (modality, mime, extension). RIFF containers are told apart at offset 8.
 _SIGNATURES: list[tuple[bytes, int, Modality, str, str]] = [
@@ -131,14 +138,18 @@ def _probe_audio(path: Path, mime: str, limits: Limits) -> dict[str, Any]:
     if mime in ("audio/wav", "audio/flac", "audio/ogg"):
         import soundfile
 
+        if mime == "audio/wav":
+            check_wav_complete(path)  # libsndfile quietly shortens a cut-off data chunk
         try:
             info = soundfile.info(str(path))
             with soundfile.SoundFile(str(path)) as fh:
                 fh.seek(max(info.frames - 1, 0))  # a cut-off data chunk fails here
         except Exception as exc:
             raise MediaError(f"corrupt or unreadable audio ({exc})") from exc
-        if info.frames == 0:
+        if info.frames <= 0 or info.samplerate <= 0:
             raise MediaError("the audio has no samples")
+        if mime != "audio/wav":  # compressed: only decoding every frame proves they are there
+            decoded_frames(path, info.frames)
         meta = {
             "duration_s": round(info.frames / info.samplerate, 3),
             "sample_rate": info.samplerate,
@@ -146,6 +157,7 @@ def _probe_audio(path: Path, mime: str, limits: Limits) -> dict[str, Any]:
         }
     else:
         meta = _ffprobe(path, "audio")
+        check_duration_complete(path, mime, meta["duration_s"])
     if meta["duration_s"] > limits.max_duration_s:
         raise MediaError(f"{meta['duration_s']} s is over the {limits.max_duration_s} s limit")
     return meta
@@ -153,9 +165,10 @@ def _probe_audio(path: Path, mime: str, limits: Limits) -> dict[str, Any]:
 
 def _probe_video(path: Path, limits: Limits) -> dict[str, Any]:
     meta = _ffprobe(path, "video")
+    check_duration_complete(path, "video", meta["duration_s"])
     if meta["duration_s"] > limits.max_duration_s:
         raise MediaError(f"{meta['duration_s']} s is over the {limits.max_duration_s} s limit")
-    if meta.get("width") and meta["width"] * meta.get("height", 0) > limits.max_pixels:
+    if meta["width"] * meta["height"] > limits.max_pixels:
         raise MediaError("the video frame size is over the pixel limit")
     return meta
 
@@ -163,29 +176,40 @@ def _probe_video(path: Path, limits: Limits) -> dict[str, Any]:
 def _ffprobe(path: Path, kind: str) -> dict[str, Any]:
     if shutil.which("ffprobe") is None:
         raise MediaError(f"reading this {kind} format needs ffprobe (install ffmpeg)")
-    proc = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-         str(path)],
-        capture_output=True, text=True, timeout=60, check=False,
-    )
+    try:
+        proc = subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+             "-show_streams", "-i", ffmpeg_input(path)],
+            capture_output=True, text=True, errors="replace", timeout=60, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise MediaError(f"reading this {kind} took over 60 s") from None
     if proc.returncode != 0:
         raise MediaError(f"corrupt or unreadable {kind} ({proc.stderr.strip()[:200]})")
-    data = json.loads(proc.stdout or "{}")
-    streams = data.get("streams", [])
-    duration = float(data.get("format", {}).get("duration") or 0.0)
+    try:
+        data = json.loads(proc.stdout or "{}")
+        streams = [s for s in data.get("streams", []) if isinstance(s, dict)]
+        duration = float(data.get("format", {}).get("duration") or 0.0)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise MediaError(f"unreadable {kind} metadata ({exc})") from None
+    if not math.isfinite(duration) or duration < 0:
+        raise MediaError(f"the {kind} declares an impossible duration ({duration})")
     meta: dict[str, Any] = {"duration_s": round(duration, 3)}
     video = next((s for s in streams if s.get("codec_type") == "video"), None)
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
-    if kind == "video":
-        if video is None:
-            raise MediaError("the file has no video stream")
-        num, _, den = str(video.get("avg_frame_rate", "0/1")).partition("/")
-        fps = float(num) / float(den) if den and float(den) else 0.0
-        meta |= {"width": video.get("width"), "height": video.get("height"),
-                 "fps": round(fps, 3), "has_audio": audio is not None}
-    elif audio is None:
-        raise MediaError("the file has no audio stream")
-    if audio is not None:
-        meta |= {"sample_rate": int(audio.get("sample_rate", 0)),
-                 "channels": audio.get("channels")}
+    try:
+        if kind == "video":
+            if video is None:
+                raise MediaError("the file has no video stream")
+            num, _, den = str(video.get("avg_frame_rate", "0/1")).partition("/")
+            fps = float(num) / float(den) if den and float(den) else 0.0
+            meta |= {"width": int(video.get("width") or 0), "height": int(
+                video.get("height") or 0), "fps": round(fps, 3), "has_audio": audio is not None}
+        elif audio is None:
+            raise MediaError("the file has no audio stream")
+        if audio is not None:
+            meta |= {"sample_rate": int(audio.get("sample_rate") or 0),
+                     "channels": audio.get("channels")}
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise MediaError(f"unreadable {kind} stream metadata ({exc})") from None
     return meta

@@ -1,9 +1,11 @@
 """One cache of loaded models for every tool: lazy, locked per model, evicted by LRU.
 
-A model is loaded the first time a step needs it; two steps that want the same model at
-once wait on one lock so it is never loaded twice; when the estimated memory of loaded
-models passes the budget, the least recently used ones are dropped (and GPU memory handed
-back). The cache also carries the placement (device, dtype, offload) every loader follows.
+Agents share one process-wide cache by default (`ModelCache.shared()`), so twenty agents
+hold one copy of a voice, not twenty. A model is loaded the first time a step needs it;
+two steps that want the same model at once wait on one lock so it is never loaded twice;
+when the estimated memory of loaded models passes the budget, the least recently used ones
+are dropped (and GPU memory handed back). The cache also carries the placement (device,
+dtype, offload) every loader follows.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from modalswitch.settings import memory_budget_bytes
 
@@ -37,6 +39,17 @@ class ModelCache:
     # state while building a model (meta device, init functions, default dtype), so two
     # concurrent loads corrupt each other's weights.
     _load_lock = threading.Lock()
+    _shared: ClassVar[ModelCache | None] = None
+    _shared_guard = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> ModelCache:
+        """The process-wide cache every Agent uses unless given its own, so separate agents
+        share one copy of each model (budget from the settings when first made)."""
+        with cls._shared_guard:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     def __init__(self, budget_bytes: int | None = None,
                  placement: Placement | None = None) -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from modalswitch.tools.contract.chat import ChatModel
 from modalswitch.tools.contract.fields import TextContent
 from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.contract.untrusted import DATA_RULE, as_data
 from modalswitch.tools.helpers.compose import ChatWriter
 
 
@@ -49,9 +50,10 @@ class SummarizeText(LLMTool, Tool[SummarizeIn, TextOut]):
         shape = "a bulleted list" if args.style == "bullets" else "one paragraph"
         return TextOut(text=self.ask(ctx, [
             {"role": "system", "content": "You write faithful, concise summaries. Never add "
-             "facts that are not in the text. Reply with the summary only."},
+             f"facts that are not in the text. Reply with the summary only. {DATA_RULE}"},
             {"role": "user", "content": f"Summarize in {shape} of at most {args.max_words} "
-             f"words:\n\n{args.text}"}], max_tokens=min(2 * args.max_words + 64, 1024)))
+             f"words:\n\n{as_data('text', args.text)}"}],
+            max_tokens=min(2 * args.max_words + 64, 1024)))
 
 
 class TranslateIn(BaseModel):
@@ -73,9 +75,10 @@ class TranslateText(LLMTool, Tool[TranslateIn, TextOut]):
         source = f" from {args.source_language}" if args.source_language else ""
         return TextOut(text=self.ask(ctx, [
             {"role": "system", "content": "You are a translator. Reply with the translation "
-             "only, keeping meaning, tone and formatting."},
+             f"only, keeping meaning, tone and formatting. {DATA_RULE}"},
             {"role": "user", "content": f"Translate{source} into {args.target_language}:\n\n"
-             f"{args.text}"}], max_tokens=min(4 * len(args.text.split()) + 64, 2048)))
+             f"{as_data('text', args.text)}"}],
+            max_tokens=min(4 * len(args.text.split()) + 64, 2048)))
 
 
 TARGET_HINTS = {
@@ -108,6 +111,6 @@ class RewritePrompt(LLMTool, Tool[RewritePromptIn, TextOut]):
     def run(self, args: RewritePromptIn, ctx: ToolContext) -> TextOut:
         text = self.ask(ctx, [
             {"role": "system", "content": f"You write prompts for {TARGET_HINTS[args.target]}. "
-             "Reply with the prompt only, under 70 words, no quotes."},
-            {"role": "user", "content": args.text}], max_tokens=160)
+             f"Reply with the prompt only, under 70 words, no quotes. {DATA_RULE}"},
+            {"role": "user", "content": as_data("idea", args.text)}], max_tokens=160)
         return TextOut(text=text.strip().strip('"'))

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from modalswitch.errors import ToolError
 from modalswitch.tools.contract.fields import ImageArtifact, TextContent
 from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.contract.untrusted import DATA_RULE, as_data
 from modalswitch.tools.helpers.av import load_image
 from modalswitch.tools.helpers.compose import ChatWriter, call_with_media, text_of
 from modalswitch.tools.helpers.model_tool import ModelTool, first_line, inference_lock
@@ -171,8 +172,10 @@ class AnswerImageQuestion(ChatWriter, ModelTool[QuestionIn, AnswerOut]):
             description = text_of(self.describer, call_with_media(self.describer, ctx, args.image))
             answer = self.ask(ctx, [
                 {"role": "system", "content": "You answer questions about a picture from its "
-                 "description. If the description does not say, answer that you cannot tell."},
-                {"role": "user", "content": f"Description of the picture:\n{description}\n\n"
+                 "description. If the description does not say, answer that you cannot tell. "
+                 + DATA_RULE},
+                {"role": "user", "content": "Description of the picture:\n"
+                 f"{as_data('description', description)}\n\n"
                  f"Question: {args.question}\nAnswer briefly."}], max_tokens=200)
             return AnswerOut(text=answer, model=f"{self.describer.name}+chat")
         vt = self.load(ctx, "vqa", load_vision_text)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from modalswitch.errors import ModalswitchError, ToolError
 from modalswitch.tools.contract.fields import ImageArtifact, TextContent, VideoArtifact
 from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.contract.untrusted import DATA_RULE, as_data
 from modalswitch.tools.helpers.compose import ChatWriter, call_with_media, text_of
 from modalswitch.tools.transform.video_frames import (
     extract_sound,
@@ -82,9 +83,10 @@ class SummarizeVideo(ChatWriter, Tool[SummarizeVideoIn, SummarizeVideoOut]):
                     "You summarize videos from descriptions of their key frames and a "
                     "transcript of their speech. Write two or three sentences saying what the "
                     "video is about, then 'Key moments:' with one line per moment starting "
-                    "with its [m:ss] timestamp. Only state what the notes support.")},
-                {"role": "user", "content": facts + (f"\nFocus on: {args.focus}"
-                                                     if args.focus else "")}], max_tokens=400)
+                    "with its [m:ss] timestamp. Only state what the notes support. "
+                    + DATA_RULE)},
+                {"role": "user", "content": as_data("notes", facts) + (
+                    f"\nFocus on: {args.focus}" if args.focus else "")}], max_tokens=400)
         else:
             summary = facts
         return SummarizeVideoOut(text=summary, transcript=transcript, scenes=scenes,
