@@ -45,6 +45,8 @@ from modalswitch.errors import GrammarError, MissingModelError
 from modalswitch.tools.contract.chat import Completion, Message
 from modalswitch.tools.runtime.devices import cpu_has
 
+_SHARED: dict[tuple[str, str | None], LlamaCppChat] = {}
+_SHARED_LOCK = threading.Lock()
 _PARAMS_LOCK = threading.Lock()  # patching llama.cpp's default model params is process-wide
 
 
@@ -116,6 +118,18 @@ class LlamaCppChat:
         self._last: list[Message] = []
         self._lock = threading.Lock()  # one llama context: calls must not interleave
         self.load_s: float | None = None
+
+    @classmethod
+    def shared(cls, model_path: str | os.PathLike[str], *, lora_path: str | None = None,
+               name: str | None = None) -> LlamaCppChat:
+        """One instance per (model, adapter) in the process: Agents and planners that use
+        the same GGUF share its weights and KV cache instead of loading a copy each (calls
+        are serialised by the instance's lock)."""
+        key = (str(Path(model_path).resolve()), lora_path)
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = cls(model_path, lora_path=lora_path, name=name)
+            return _SHARED[key]
 
     def _model(self) -> Any:
         if self._llm is None:

@@ -53,13 +53,13 @@ def _embedded(name: str) -> ChatModel:
         known = ", ".join(k.removeprefix("embedded:") for k in EMBEDDED_LLMS)
         raise UserError(f"no packaged model {name!r}; packaged: {known}")
     packaged = EMBEDDED_LLMS[key]
-    return LlamaCppChat(assemble(packaged), name=packaged.name)
+    return LlamaCppChat.shared(assemble(packaged), name=packaged.name)
 
 
 def _llama_cpp(path: str) -> ChatModel:
     from modalswitch.agent.chat.llama_cpp import LlamaCppChat
 
-    return LlamaCppChat(path)
+    return LlamaCppChat.shared(path)
 
 
 def _transformers(model_id: str) -> ChatModel:

@@ -260,6 +260,6 @@ def finish_plan(text: str, registry: Registry,
     if isinstance(wants, str) and "+" in wants:
         plan = plan.model_copy(update={"answer": True})
     if inputs is not None:
-        plan = default_outputs(bind_input_names(plan, inputs))
+        plan = default_outputs(bind_input_names(plan, inputs, registry))
     return clean_settings(plan, registry) if all(s.tool in registry for s in plan.steps) \
         else plan

@@ -40,7 +40,7 @@ def embedded_chat() -> LlamaCppChat:
     """The packaged general LLM ($MODALSWITCH_PLANNER_GGUF overrides the file)."""
     override = setting("MODALSWITCH_PLANNER_GGUF")
     path = override if override else assemble(QWEN_CODER_1_5B)
-    return LlamaCppChat(path, name=QWEN_CODER_1_5B.name if not override else None)
+    return LlamaCppChat.shared(path, name=QWEN_CODER_1_5B.name if not override else None)
 
 
 def shipped_adapter() -> Path:
@@ -69,7 +69,7 @@ def tuned_chat(adapter: str | os.PathLike[str]) -> LlamaCppChat:
     else:
         raise UserError(f"adapter {path} was trained on {base or 'an unrecorded base'}, "
                         "which is not packaged: set MODALSWITCH_PLANNER_GGUF to a GGUF of it")
-    return LlamaCppChat(model, lora_path=str(path), name=f"{model.stem}+{path.stem}")
+    return LlamaCppChat.shared(model, lora_path=str(path), name=f"{model.stem}+{path.stem}")
 
 
 def embedded_planner(registry: Registry, config: str | None = None,

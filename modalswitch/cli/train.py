@@ -42,6 +42,8 @@ def register(subparsers: Subparsers) -> None:
                    help="embedded:qwen2.5-coder-0.5b (packaged GGUF), "
                         "embedded:qwen2.5-coder-1.5b, a Hugging Face id or a local folder")
     p.add_argument("--data", default=None, help="folder with train.jsonl and dev.jsonl")
+    p.add_argument("--train-extra", nargs="*", default=[str(handwritten_path())],
+                   help="more training cases (default: the hand-written set)")
     p.add_argument("--out", default=d.out)
     p.add_argument("--steps", type=int, default=d.steps)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
@@ -121,6 +123,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         shutil.rmtree(out / "checkpoint")
     registry = default_registry()
     train = load_native(data / "train.jsonl").cases
+    train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
     with Progress(*columns, console=_ERR, transient=False) as progress:

@@ -38,3 +38,12 @@ def test_plain_questions_get_a_text_answer_without_tools(agent: Agent, tmp_path:
     response = agent.run("What is the capital of France?", out_dir=tmp_path / "run")
     assert planned_tools(tmp_path / "run") == []
     assert "paris" in response.text.lower() and response.artifacts == []
+
+
+def test_agents_share_one_copy_of_a_planner_model(tmp_path) -> None:
+    from modalswitch.agent.chat.llama_cpp import LlamaCppChat
+
+    gguf = tmp_path / "model.gguf"  # never loaded: instances load on first use
+    first = LlamaCppChat.shared(gguf)
+    assert LlamaCppChat.shared(str(gguf)) is first
+    assert LlamaCppChat.shared(gguf, lora_path="a.gguf") is not first
