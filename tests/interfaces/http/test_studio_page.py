@@ -268,8 +268,9 @@ def test_an_eval_report_opens_read_only_with_its_media(browser: Any, home: Path,
         page = watched.page
         page.get_by_role("link", name="evals/fake-oracle").click()
         frame = page.frame_locator("iframe.report")
-        expect(frame.get_by_role("heading", name="Metrics")).to_be_visible()
+        expect(frame.get_by_role("heading", name="Metrics")).to_be_visible(timeout=20_000)
         picture = frame.locator("img[src='cases/draw/s1-image.png']")  # a link, not inlined
-        assert picture.evaluate("i => new Promise(ok => i.complete ? ok(i.naturalWidth) : "
-                               "i.addEventListener('load', () => ok(i.naturalWidth)))") == 64
+        assert picture.evaluate("i => new Promise(ok => i.complete ? ok(i.naturalWidth) : ("
+                                "i.onload = () => ok(i.naturalWidth), i.onerror = () => ok(-1)))"
+                                ) == 64
         watched.assert_clean()

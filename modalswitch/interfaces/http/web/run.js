@@ -60,7 +60,7 @@ export function stopRun() {
 export async function openRun(id, onFinish) {
   if (current) current.abort.abort();
   const run = { id, abort: new AbortController(), graph: null, inputs: [], start: null,
-                asked: 0, shown: 0, busy: false, again: false };
+                asked: 0, shown: 0, busy: false, again: false, final: false };
   current = run;
   reset(id);
   const live = () => current === run;
@@ -82,10 +82,15 @@ export async function openRun(id, onFinish) {
   }
 }
 
+// Ask the service to stop the open run; its event stream then tells how it ended.
 export async function cancelRun() {
   if (!current) return;
-  const record = await (await api(`v1/runs/${current.id}`, { method: "DELETE" })).json();
-  showStatus(record.status);
+  $("run-cancel").disabled = true;
+  try {
+    await api(`v1/runs/${current.id}`, { method: "DELETE" });
+  } finally {
+    $("run-cancel").disabled = false;
+  }
 }
 
 function onEvent(run, event) {
@@ -128,7 +133,8 @@ async function refresh(run) {
   const steps = summary.steps || [];
   if (run.graph) for (const step of steps.filter((s) => !s.parent)) run.graph.setStep(step.id, step);
   showSteps(steps);
-  if (summary.status !== "unfinished") showStatus(summary.status);
+  // the trace's word until the service's record is final (a cancelled run ends "partial")
+  if (summary.status !== "unfinished" && !run.final) showStatus(summary.status);
 }
 
 function showSteps(steps) {
@@ -157,6 +163,7 @@ async function finalRecord(run) {
   for (let wait = 25; current === run; wait = Math.min(wait * 2, 500)) {
     const record = await getJson(`v1/runs/${run.id}`);
     if (FINAL.has(record.status)) {
+      run.final = true;
       showStatus(record.status);
       return record;
     }
