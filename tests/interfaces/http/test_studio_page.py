@@ -1,5 +1,6 @@
-"""The web studio in a real headless browser: upload, a live plan graph, inline media,
-past runs with their traces, eval reports, an API key, and the layout wide and narrow.
+"""The web studio in a real headless browser: upload, a live plan graph, inline media
+(picture, speech, video), past runs with their traces, eval reports, an API key, and the
+layout wide and narrow.
 
 The service runs on loopback with the scripted planner and the fake tools, which write real
 PNG and WAV files. A screenshot of a finished run is kept under the test's tmp_path; set
@@ -197,6 +198,31 @@ def test_steps_go_live_from_queued_to_running_and_a_run_can_be_cancelled(browser
         assert graph(page)[0] == {"s1": "failed", "s2": "skipped"}  # stopped, never spoke
         assert "RunCancelled" in page.inner_text("#response .failures")
         assert not page.is_visible("#run-cancel")
+        watched.assert_clean()
+
+
+def test_a_video_plays_inline(browser: Any, home: Path):
+    from modalswitch.tools.transform.slideshow import MakeSlideshow
+
+    slideshow = {"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a cat"}},
+                           {"id": "s2", "tool": "fake_speak", "args": {"text": "a cat"}},
+                           {"id": "s3", "tool": "make_slideshow",
+                            "args": {"images": ["@s1"], "narration": ["@s2"], "width": 64,
+                                     "height": 64, "fps": 4}}],
+                 "outputs": ["@s3"]}
+    registry = fake_registry()
+    registry.add(MakeSlideshow())
+    agent = Agent(ScriptedPlanner([slideshow]), registry, home=home)
+    with serve_in_thread(create_app(agent, ServeConfig())) as url:
+        watched = open_page(browser, url + "/")
+        page = watched.page
+        page.get_by_label("Request", exact=True).fill("a video of a cat")
+        page.get_by_role("button", name="Run", exact=True).click()
+        wait_status(page, "ok")
+        page.wait_for_function("() => { const v = document.querySelector('#response video');"
+                               " return v !== null && v.readyState >= 1; }")
+        size = page.eval_on_selector("#response video", "v => [v.videoWidth, v.videoHeight]")
+        assert size == [64, 64]
         watched.assert_clean()
 
 
