@@ -5,14 +5,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DEMO_DIR ?= runs/demo
-APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr
+APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr chromium
+# Without chromium only the web studio's browser tests are skipped (they say so).
+APT_OPTIONAL := chromium
 
 .PHONY: setup system-deps demo test lint typecheck bench bench-http clean
 
 system-deps:
-	@missing=""; for b in ffmpeg espeak-ng tesseract; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
+	@missing=""; for b in ffmpeg espeak-ng tesseract chromium; do command -v $$b >/dev/null || missing="$$missing $$b"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && { apt-get install -y -qq $(APT_PACKAGES) >/dev/null \
+	    || { echo "note: no $(APT_OPTIONAL) package here; its tests will be skipped"; \
+	         apt-get install -y -qq $(filter-out $(APT_OPTIONAL),$(APT_PACKAGES)) >/dev/null; }; }; \
+	  elif [ "$$missing" = " chromium" ]; then echo "note: no chromium, so the browser tests will be skipped (sudo apt-get install chromium)"; \
 	  else echo "please install:$$missing (sudo apt-get install $(APT_PACKAGES))"; exit 1; fi; fi
 
 $(VENV)/.installed: pyproject.toml

@@ -1,4 +1,5 @@
-"""`modalswitch serve` as a process: it answers /healthz, the OpenAPI spec and MCP at /mcp."""
+"""`modalswitch serve` as a process: it answers /healthz, the OpenAPI spec, MCP at /mcp, the
+studio at / and the eval folders given with --evals."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ def test_serve_starts_and_answers(tmp_path: Path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "MODALSWITCH_HOME": str(tmp_path / "home")}
+    (tmp_path / "evals" / "first").mkdir(parents=True)
+    (tmp_path / "evals" / "first" / "results.jsonl").write_text("")
     proc = subprocess.Popen([sys.executable, "-m", "modalswitch", "serve", "--port",
-                             str(port)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                             str(port), "--evals", str(tmp_path / "evals")], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -38,6 +41,9 @@ def test_serve_starts_and_answers(tmp_path: Path):
                 "clientInfo": {"name": "t", "version": "0"}}},
             headers={"accept": "application/json, text/event-stream"})
         assert hello.status_code == 200 and "modalswitch" in hello.text
+        assert "modalswitch studio" in httpx.get(f"{url}/").text
+        assert [e["name"] for e in httpx.get(f"{url}/v1/evals").json()["evals"]] == [
+            "evals/first"]
     finally:
         proc.terminate()
         proc.wait(30)

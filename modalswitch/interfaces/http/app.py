@@ -9,6 +9,8 @@
     GET    /v1/runs/{id}/trace              trace.jsonl
     DELETE /v1/runs/{id}                    cancel
     GET    /healthz                         liveness and queue depth
+    GET    /                                the web studio (studio.py); /v1/evals: eval
+                                            reports under `eval_roots` (eval_reports.py)
 
 Every run is an ordinary Agent.run into its own folder; the event stream reads that
 folder's trace.jsonl, so a stream says exactly what the trace says.
@@ -36,7 +38,9 @@ from starlette.applications import Starlette
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.session import load_session, new_session_id
 from modalswitch.errors import SessionError
+from modalswitch.interfaces.http.eval_reports import add_eval_reports
 from modalswitch.interfaces.http.jobs import FINAL, JobRecord, JobStore, SQLiteJobStore, Status
+from modalswitch.interfaces.http.studio import add_studio
 from modalswitch.interfaces.http.uploads import UploadLimits, read_submission
 from modalswitch.interfaces.http.workers import RunQueue
 
@@ -55,6 +59,8 @@ class ServeConfig:
     api_key: str | None = None
     job_store: Path | None = None
     """The SQLite file of run records (default: HOME/serve/jobs.sqlite3)."""
+    eval_roots: tuple[Path, ...] = ()
+    """Folders whose eval folders' reports the service may show, read-only."""
 
 
 class RunStatus(BaseModel):
@@ -204,6 +210,8 @@ def create_app(agent: Agent, config: ServeConfig | None = None,
                 return FileResponse(item["path"], media_type=item["mime"], filename=name)
         raise HTTPException(404, f"run {run_id} has no artifact {name!r}")
 
+    add_studio(app, record_of, guarded)
+    add_eval_reports(app, config.eval_roots, guarded)
     for extra in extra_apps:
         app.router.routes.extend(extra.routes)
     return app
