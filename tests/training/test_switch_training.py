@@ -123,3 +123,18 @@ def test_missing_adapter_and_bad_dtype_are_clear_errors(tmp_path: Path) -> None:
         tuned_chat(tmp_path / "nope.gguf")
     with pytest.raises(UserError, match="float32, bfloat16 or auto"):
         torch_dtype("float8")
+
+
+def test_the_plan_loss_is_the_models_own_loss_on_fewer_logits(tiny_setup: tuple[Path, Path]
+                                                             ) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from modalswitch.training.lora import plan_loss
+
+    model_dir, _ = tiny_setup
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    ids = list(range(5, 45))
+    labels = [-100] * 30 + ids[30:]
+    full = model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels])).loss
+    assert torch.allclose(plan_loss(model, ids, labels), full, atol=1e-5)

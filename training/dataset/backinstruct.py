@@ -36,8 +36,13 @@ FILE_NAMES = {
     Modality.TEXT: ["notes.txt", "example.txt", "article.txt"],
 }
 STEP_WEIGHTS = {1: 0.35, 2: 0.2, 3: 0.25, 4: 0.15, 5: 0.05}
-SYSTEM = ("You write realistic requests that users type to a multimedia assistant. Mention "
-          "every attached file by its name. Reply in JSON.")
+SYSTEM = ("You write realistic requests that people type to a multimedia assistant: what they "
+          "want, in their own words, as one or two sentences. Never name tools or steps; "
+          "mention every attached file by its name. Reply in JSON.")
+EXAMPLE = ('For the steps "1. Transcribe speech in an audio file. 2. Translate text into '
+           'another language." with the file meeting.wav attached, a good reply is '
+           '{"request": "Could you write down what is said in meeting.wav and put it into '
+           'Spanish for my colleague?"}.')
 
 
 @dataclass
@@ -69,7 +74,8 @@ def sample_skeleton(registry: Registry, rng: random.Random) -> Skeleton:
         tools = list(registry)
         if made:  # prefer tools that take something already made: a chain
             takers = [t for t in tools if any(m in {mm for _, mm in made}
-                                              for _, m, _ in _required_content(t))]
+                                              for _, m, _ in _required_content(t))
+                      and t.name != sk.steps[-1]["tool"]]
             tools = takers or tools
         tool = rng.choice(tools)
         args: dict[str, Any] = {}
@@ -102,14 +108,14 @@ def _prompt(sk: Skeleton, registry: Registry) -> str:
     lines = []
     for n, step in enumerate(sk.steps, 1):
         tool = registry.get(step["tool"])
-        lines.append(f"{n}. {tool.name}: {tool_summary(tool.description)}")
+        lines.append(f"{n}. {tool_summary(tool.description)}")
     files = ", ".join(f"{name} ({kind})" for name, kind in sk.inputs) or "none"
     keys = ", ".join(f'"{sk.key(b)}"' for b in sk.blanks)
-    ask = (f' and, for {keys}, the exact words of your request that the step works on'
-           if sk.blanks else "")
-    return ("The assistant will run these tools, in this order:\n" + "\n".join(lines)
-            + f"\nThe user attaches: {files}.\nWrite the request a user would type that "
-            f"needs exactly these steps (without naming the tools), as \"request\"{ask}.")
+    ask = (f" and, as {keys}, the exact words of your request that the step works on "
+           "(a subject, a sentence to say, a phrase to search)" if sk.blanks else "")
+    return (f"{EXAMPLE}\n\nThe assistant will do these steps, in this order:\n"
+            + "\n".join(lines) + f"\nThe user attaches: {files}.\nWrite what the user "
+            f"types to get exactly this done, as \"request\"{ask}.")
 
 
 def _schema(sk: Skeleton) -> dict[str, Any]:
@@ -122,15 +128,25 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.casefold()).strip(" .,!?\"'")
 
 
+def _names_the_machinery(request: str, sk: Skeleton, registry: Registry) -> bool:
+    """A request that speaks of tools or steps is not one a user would write."""
+    low = request.casefold()
+    names = {registry.get(s["tool"]).name for s in sk.steps}
+    return (re.search(r"\b(tools?|step \d|s\d+\.\w+|s\d)\b", low) is not None
+            or any(n.casefold() in low or n.replace("_", " ").casefold() in low
+                   for n in names))
+
+
 def fill(sk: Skeleton, reply: dict[str, Any], registry: Registry) -> dict[str, Any] | None:
     """The case a reply makes of a skeleton, or None when the pair does not hold."""
     request = str(reply.get("request", "")).strip()
-    if len(request) < 8 or "@" in request:
+    if len(request) < 8 or "@" in request or _names_the_machinery(request, sk, registry):
         return None
     steps = json.loads(json.dumps(sk.steps))
     for blank in sk.blanks:
         value = str(reply.get(sk.key(blank), "")).strip()
-        if not value or "@" in value or _norm(value) not in _norm(request):
+        if (not value or "@" in value or _norm(value) not in _norm(request)
+                or any(_norm(name) in _norm(value) for name, _ in sk.inputs)):
             return None
         steps[blank[0]]["args"][blank[1]] = value
     if any(_norm(name) not in _norm(request) for name, _ in sk.inputs):
