@@ -90,6 +90,7 @@ class Route:
     """The router's decision for one request."""
 
     needs_tool: bool
+    """False only when the router is sure no tool is needed (P below the skip threshold)."""
     p_tool: float
     modalities: list[str]
     """Output modalities predicted beyond text."""
@@ -184,7 +185,7 @@ class Router:
         keep = [n for n in ranked if scores[n] >= head.keep_threshold]
         if len(keep) < head.min_tools:
             keep = ranked[:head.min_tools]
-        needs = p_tool >= head.tool_threshold
+        needs = p_tool >= head.skip_threshold
         mods = [m for m in OUT_MODALITIES if p[f"out:{m}"] >= 0.5]
         return Route(needs_tool=needs, p_tool=p_tool, modalities=mods,
                      tools=keep if needs else [], tool_scores=scores, seconds=seconds)

@@ -130,8 +130,11 @@ def test_shipped_router_separates_tool_and_text_requests() -> None:
     names = default_registry().names
     draw = router.route("please draw a lighthouse in a storm", [], names)
     assert draw.needs_tool and "generate_image" in draw.tools and "image" in draw.modalities
+    assert draw.p_tool >= 0.7  # sure: the plan must have a step
     text = router.route("write a haiku about the sound of rain", [], names)
-    assert not text.needs_tool and text.tools == []
+    assert text.p_tool < 0.2 < draw.p_tool  # not sure of a tool: the planner decides
+    chat = router.route("what is the capital of France?", [], names)
+    assert not chat.needs_tool and chat.tools == []  # sure it is text: no planning
     speak = router.route("read the sign out loud", [InputSpec("sign.png", Modality.IMAGE)],
                          names)
     assert speak.needs_tool and {"read_text", "text_to_speech"} <= set(speak.tools)
