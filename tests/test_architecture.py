@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 ROOTS = {"modalswitch": "modalswitch", "agent": "modalswitch.agent", "tools": "modalswitch.tools",
          "evals": "modalswitch.evals", "training": "modalswitch.training",
          "prompts": "modalswitch.prompts"}
-TOP = ("modalswitch.cli", "modalswitch.interfaces", "modalswitch.views")
+TOP = ("modalswitch.cli", "modalswitch.interfaces", "modalswitch.views", "modalswitch.__main__")
 RANKS = [("modalswitch.errors", 0), ("modalswitch.settings", 0), ("modalswitch.tools", 1),
          ("modalswitch.agent", 2), ("modalswitch.evals", 3), ("modalswitch.training", 4),
          *((name, 5) for name in TOP)]
