@@ -48,6 +48,7 @@ class ReadTextOutput(BaseModel):
     text: TextContent
     lines: list[TextLine] = Field(default_factory=list)
     engine: str = ""
+    model: str = Field("", description="the OCR models that read it")
 
 
 class ReadText(Tool[ReadTextInput, ReadTextOutput]):
@@ -60,6 +61,7 @@ class ReadText(Tool[ReadTextInput, ReadTextOutput]):
         "none). Use it when the user asks what an image says, or to read a sign aloud or "
         "translate it in a later step.")
     backend = "rapidocr"
+    version = "2"  # outputs name the model
 
     def __init__(self, engine: str = "auto", *, det_model: str | None = None,
                  rec_model: str | None = None, min_confidence: float = 0.5) -> None:
@@ -89,8 +91,9 @@ class ReadText(Tool[ReadTextInput, ReadTextOutput]):
         engine = self._engine()
         lines = self._rapidocr(path, ctx) if engine == "rapidocr" else _tesseract(path)
         lines = [ln for ln in lines if ln.text.strip() and ln.confidence >= self.min_confidence]
+        model = "tesseract (eng)" if engine == "tesseract" else self.checkpoint
         return ReadTextOutput(text=join_reading_order(lines), lines=order_lines(lines),
-                              engine=engine)
+                              engine=engine, model=model)
 
     def _engine(self) -> str:
         if self.engine != "auto":
