@@ -17,7 +17,7 @@ from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import output_modalities, validate_plan
 from modalswitch.agent.planners.base import Planner
-from modalswitch.agent.response import Response, compose_response
+from modalswitch.agent.response import Response, compose_response, stand_ins
 from modalswitch.agent.trace.events import ErrorEvent, PlanReady, ResponseEvent, RunEnd, RunStart
 from modalswitch.agent.trace.tracer import Listener, Tracer
 from modalswitch.errors import EmptyRequestError, ModalswitchError
@@ -92,7 +92,8 @@ class Agent:
                 plan = validate_plan(bind_input_names(plan, specs), self.registry, specs)
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
-                                                                      specs)))
+                                                                      specs),
+                                  degraded=stand_ins(plan, self.registry)))
             if plan.is_text_answer:
                 response = Response(text=plan.message or self.planner.answer(request, specs),
                                     run_dir=str(run_dir))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from modalswitch.agent.execution.executor import StepResult
 from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
 from modalswitch.errors import UpstreamFailed
+from modalswitch.tools.contract.degraded import Degraded, degradation
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
@@ -35,12 +36,24 @@ class StepFailure(BaseModel):
     message: str
 
 
+class DegradedStep(BaseModel):
+    """A step whose output is a placeholder, because its model is not on this machine."""
+
+    step: str
+    tool: str
+    placeholder: str
+    missing: str
+    fix: str
+
+
 class Response(BaseModel):
-    """The answer: text plus an ordered list of media artifacts, and what failed."""
+    """The answer: text plus an ordered list of media artifacts, what failed, and what is a
+    placeholder."""
 
     text: str
     artifacts: list[ResponseArtifact] = Field(default_factory=list)
     failures: list[StepFailure] = Field(default_factory=list)
+    degraded: list[DegradedStep] = Field(default_factory=list)
     run_dir: str | None = None
 
     @property
@@ -105,5 +118,14 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
     for failure in failures:
         if failure.error_type != UpstreamFailed.__name__:
             texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
+    notes = [(r, note) for r in results.values() if (note := degradation(r.output)) is not None]
+    texts += [f"(Step {r.step} [{r.tool}]: {note.sentence()})" for r, note in notes]
+    degraded = [DegradedStep(step=r.step, tool=r.tool, **note.model_dump()) for r, note in notes]
     return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
-                    failures=failures, run_dir=str(run_dir))
+                    failures=failures, degraded=degraded, run_dir=str(run_dir))
+
+
+def stand_ins(plan: Plan, registry: Registry) -> dict[str, Degraded]:
+    """The plan's steps whose tools would make placeholders now, by step id."""
+    notes = {step.id: registry.get(step.tool).stand_in() for step in plan.steps}
+    return {sid: note for sid, note in notes.items() if note is not None}

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from modalswitch.tools.contract.degraded import Degraded
+
 
 class BaseEvent(BaseModel):
     """What every event has: when, which run, and which span it belongs to."""
@@ -73,6 +75,8 @@ class PlanReady(BaseEvent):
     plan: dict[str, Any]
     output_modalities: list[str]
     attempts: int = 1
+    degraded: dict[str, Degraded] = Field(default_factory=dict)
+    """Steps whose tool will make a placeholder (its model is not here), by step id."""
 
 
 class StepStart(BaseEvent):
@@ -95,6 +99,8 @@ class StepEnd(BaseEvent):
     error: str | None = None
     error_type: str | None = None
     attempts: int = 1
+    degraded: Degraded | None = None
+    """Set when the output is a placeholder: what stands in and how to get the real model."""
 
 
 class CacheHit(BaseEvent):
