@@ -20,6 +20,7 @@ An environment variable beats the config file, which beats the default. The conf
     offload = false
     allow_download = false
     memory_budget_gb = 12
+    gpu_layers = "auto"           # llama.cpp planner layers on the GPU: auto or a number
 
 `VARIABLES` lists every variable with its config key, default and meaning; docs/settings.md
 is its table (a test keeps the two in step).
@@ -73,6 +74,9 @@ VARIABLES: tuple[Variable, ...] = (
              "runtime.allow_download"),
     Variable("MODALSWITCH_MEMORY_GB", "the model cache's memory budget", "12",
              "runtime.memory_budget_gb"),
+    Variable("MODALSWITCH_GPU_LAYERS", "layers of the llama.cpp planner put on the GPU: auto "
+             "(all of them when llama.cpp was built with GPU offload, else none) or a number "
+             "(0: CPU only, -1: all)", "auto", "runtime.gpu_layers"),
     Variable("MODALSWITCH_TASKBENCH_DIR", "the TaskBench sample the tests score (tests only)",
              "../shared/taskbench-multimedia"),
 )
@@ -190,6 +194,20 @@ def memory_budget_bytes(default_gb: float = 12) -> int:
         return int(float(value if value is not None else default_gb) * 1024**3)
     except ValueError:
         raise ConfigError(f"memory budget {value!r} is not a number of GB") from None
+
+
+def gpu_layers() -> int | None:
+    """The llama.cpp GPU layers asked for; None means auto (decided by what llama.cpp can do)."""
+    value = (setting("MODALSWITCH_GPU_LAYERS") or "auto").lower()
+    if value == "auto":
+        return None
+    try:
+        layers = int(value)
+    except ValueError:
+        raise ConfigError(f"GPU layers {value!r} must be 'auto' or a whole number") from None
+    if layers < -1:
+        raise ConfigError(f"GPU layers {layers} must be -1 (all), 0 (none) or more")
+    return layers
 
 
 def markdown_table() -> str:
