@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DEMO_DIR ?= runs/demo
-APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr
+APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr fonts-dejavu-core
 
 .PHONY: setup system-deps demo test lint typecheck bench clean
 
