@@ -81,6 +81,12 @@ def _image_size(out: Any) -> tuple[int, int]:
     return int(out.image.meta.get("width", 0)), int(out.image.meta.get("height", 0))
 
 
+def _same_size(out: Any, image: Any) -> str | None:
+    got, want = _image_size(out), (int(image.meta["width"]), int(image.meta["height"]))
+    close = all(abs(g - w) < 8 for g, w in zip(got, want, strict=True))  # multiples of 8
+    return None if close else f"size {got}, input {want}"
+
+
 def _real(out: Any, checkpoint: str) -> str | None:
     if getattr(out, "degraded", None) is not None:
         return "made a placeholder instead of using the model"
@@ -92,6 +98,15 @@ def _heard(inputs: Inputs, audio: Any, words: str, max_wer: float) -> str | None
     heard = inputs.bench.timed(SpeechToText(), "check", audio=audio)[0].text
     rate = word_errors(words, heard).rate
     return None if rate <= max_wer else f"speech_to_text heard {heard!r} (WER {rate:.0%})"
+
+
+def _audible(out: Any) -> str | None:
+    import numpy as np
+    import soundfile
+
+    samples, _ = soundfile.read(str(out.audio.path))
+    rms = float(np.sqrt(np.mean(np.square(samples)))) if len(samples) else 0.0
+    return None if rms > 0.01 else f"nearly silent (RMS {rms:.4f})"
 
 
 def _all(*problems: str | None) -> str | None:
@@ -127,17 +142,17 @@ CHECKS = (
                               None if _image_size(out) == (512, 512)
                               else f"size {_image_size(out)}"), "text_to_image"),
     Check("transform_image", "stabilityai/sd-turbo",
-          "chelsea.png redrawn at strength 0.5 in 2 steps, same size as the input",
+          "chelsea.png redrawn at strength 0.5 in 2 steps, the input's size (to 8 px)",
           lambda c: TransformImage(c),
           lambda i: {"image": i.cat, "prompt": "a watercolour painting of a cat",
                      "strength": 0.5, "steps": 2, "guidance": 0.0, "seed": 1},
-          lambda out, i: None if _image_size(out)[0] > 0 else "no image", "image_to_image"),
+          lambda out, i: _all(_real(out, "sd-turbo"), _same_size(out, i.cat)), "image_to_image"),
     Check("edit_image", "timbrooks/instruct-pix2pix",
-          "chelsea.png edited by 'make it a pencil sketch', an image of the input's size",
+          "chelsea.png edited by 'make it a pencil sketch', the input's size (to 8 px)",
           lambda c: InstructEditImage(c),
           lambda i: {"image": i.cat, "instruction": "make it a pencil sketch", "steps": 10,
                      "seed": 1},
-          lambda out, i: None if _image_size(out)[0] > 0 else "no image", "instruct_edit"),
+          lambda out, i: _all(_real(out, "pix2pix"), _same_size(out, i.cat)), "instruct_edit"),
     Check("bark_speech", "suno/bark-small",
           "'Hello, this is a test of the speech model.' spoken, heard back with WER <= 40 %",
           lambda c: BarkSpeech(c),
@@ -151,7 +166,9 @@ CHECKS = (
           lambda i: {"prompt": "calm piano melody", "duration_s": 4.0, "seed": 1},
           lambda out, i: _all(_real(out, "musicgen"),
                               None if abs(float(out.audio.meta.get("duration_s", 0)) - 4) < 0.3
-                              else f"duration {out.audio.meta.get('duration_s')}"),
+                              and out.sample_rate == 32000
+                              else f"{out.audio.meta.get('duration_s')} s at {out.sample_rate} Hz",
+                              _audible(out)),
           "text_to_audio"),
     Check("generate_video", "ali-vilab/text-to-video-ms-1.7b",
           "a 16-frame MP4 of 'a dog running on a beach', made by the model",

@@ -12,6 +12,7 @@ import pytest
 from modalswitch.evals.bench.gpu_checklist import CHECKS, expected_table, run_checklist
 from modalswitch.evals.tools_bench.photos import PHOTOS, photo_cases
 from modalswitch.evals.tools_bench.speech_data import add_noise, add_reverb
+from modalswitch.evals.tools_bench.summary import DOC_END, DOC_START
 from modalswitch.evals.tools_bench.text_images import ocr_cases, text_images
 from modalswitch.tools.understand.classify_image import imagenet_classes
 
@@ -69,3 +70,9 @@ def test_gpu_checklist_skips_clearly_without_a_gpu(tmp_path: Path) -> None:
     assert saved[0]["checkpoint"] == "stabilityai/sd-turbo"
     table = expected_table()
     assert all(f"`{c.tool}`" in table for c in CHECKS)
+
+
+def test_docs_show_the_checklist_and_the_benchmark_markers() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "tools.md").read_text("utf-8")
+    assert expected_table() in doc  # what a GPU run must produce, as the code checks it
+    assert DOC_START in doc and DOC_END in doc
