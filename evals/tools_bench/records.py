@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,8 +56,8 @@ class BenchResult(BaseModel):
     seconds: float = 0.0
     """Wall time of the tool call."""
     cpu_s: float = 0.0
-    """CPU time the process spent in it (all threads): on a shared machine, wall time
-    grows with the other load and this does not."""
+    """CPU time spent in it (all threads, and programs it ran): on a shared machine, wall
+    time grows with the other load and this does not."""
     media_s: float = 0.0
     """The audio or video length the tool processed (or produced, for speech synthesis)."""
     error: str | None = None
@@ -67,6 +68,13 @@ class BenchResult(BaseModel):
     def scored(self, errors: Errors) -> BenchResult:
         """This result with an error count."""
         return self.model_copy(update={"errors": errors.errors, "length": errors.length})
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of the programs it ran (tesseract, ffmpeg,
+    espeak-ng) that have finished."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 @dataclass(frozen=True)
@@ -107,10 +115,10 @@ class BenchContext:
     def measure(self, tool: Tool[Any, Any], case: str, **args: Any) -> Measured:
         """One tool call with its wall and CPU time."""
         parsed = tool.Input.model_validate(args)
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = time.perf_counter(), cpu_seconds()
         output = tool.run(parsed, self.ctx(tool, case))
         return Measured(output, round(time.perf_counter() - start, 4),
-                        round(time.process_time() - cpu, 4))
+                        round(cpu_seconds() - cpu, 4))
 
     def timed(self, tool: Tool[Any, Any], case: str, **args: Any) -> tuple[Any, float]:
         """(output, wall seconds) of one tool call."""

@@ -18,8 +18,8 @@ from modalswitch.evals.tools_bench.summary import pct
 
 MODALITY = {".wav": "audio", ".mp3": "audio", ".m4a": "audio", ".png": "image",
             ".jpg": "image", ".mp4": "video"}
-BREAKDOWN_KEYS = ("condition", "codec", "voice", "engine", "speed", "language", "length",
-                  "kind", "font")
+BREAKDOWN_KEYS = ("condition", "noise", "codec", "voice", "engine", "speed", "language",
+                  "length", "kind", "font")
 
 
 def is_tool_bench(folder: Path) -> bool:

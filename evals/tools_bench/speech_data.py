@@ -1,11 +1,13 @@
 """Speech made on the spot for the speech benchmark: voices, speeds, noise, rooms, codecs.
 
 Every English sentence is spoken by one of six voice settings (the packaged Piper voice at
-three speeds, three espeak-ng voices), then heard four ways: clean WAV, with noise at
-10 dB SNR (white or pink), in a reverberant room (RT60 0.6 s), and through a lossy codec
-(MP3 or AAC at 64 kbit/s). Long passages (over 30 s, so Whisper works through several
-windows) and espeak-ng sentences in French, German, Spanish and Italian complete it.
-Noise and rooms come from numpy with fixed seeds, so the same command makes the same files.
+three speeds, three espeak-ng voices), then heard four ways: clean WAV, with noise (white or
+pink, at 20 or 10 dB SNR), in a reverberant room (RT60 0.6 s), and through a lossy codec (MP3
+or AAC at 64 kbit/s). Noise colour, SNR and codec change every two or four sentences, so none
+of them goes with one voice engine (which alternate sentence by sentence). Long passages (over
+30 s, so Whisper works through several windows) and espeak-ng sentences in French, German,
+Spanish and Italian complete it. Noise and rooms come from numpy with fixed seeds, so the same
+command makes the same files.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from modalswitch.evals.tools_bench.speech_sentences import (
 from modalswitch.tools.generate.speech import TextToSpeech
 from modalswitch.tools.helpers.av import run_ffmpeg
 
-SNR_DB = 10.0
+SNR_DB = (20.0, 10.0)
 RT60_S = 0.6
 BITRATE = "64k"
 
@@ -109,7 +111,7 @@ def add_reverb(samples: Any, rate: int, rt60_s: float, key: str) -> Any:
 
 
 def write_variant(clean: Path, dest: Path, condition: str, key: str) -> Path:
-    """A clean WAV re-made as one benchmark condition (noise, reverb, mp3, aac)."""
+    """A clean WAV re-made as one benchmark condition (noise-COLOUR-SNR, reverb, mp3, aac)."""
     import soundfile
 
     if condition in ("mp3", "aac"):
@@ -118,7 +120,8 @@ def write_variant(clean: Path, dest: Path, condition: str, key: str) -> Path:
         return dest
     samples, rate = soundfile.read(str(clean), dtype="float64")
     if condition.startswith("noise-"):
-        samples = add_noise(samples, SNR_DB, condition.split("-", 1)[1], key)
+        _, colour, snr = condition.split("-")
+        samples = add_noise(samples, float(snr), colour, key)
     elif condition == "reverb":
         samples = add_reverb(samples, rate, RT60_S, key)
     else:
@@ -146,21 +149,24 @@ def speech_cases(bench: BenchContext, folder: Path, limit: int | None = None) ->
             if not media.exists():
                 write_variant(clean, media, condition, media.name)
         kind = condition.split("-")[0] if condition.startswith("noise") else condition
+        noise = ({"noise": condition.split("-", 1)[1] + " dB"} if kind == "noise" else {})
         cases.append(BenchCase(
             id=f"{case_id}-{condition}", bench="speech_to_text", media=str(media),
-            reference=text, tags={**voice.tags, "condition": kind,
+            reference=text, tags={**voice.tags, "condition": kind, **noise,
                                   "codec": condition if condition in _SUFFIX else "wav",
                                   "length": "short", "language": "en", **tags}))
 
     for i, text in enumerate(ENGLISH[:limit]):
-        voice = VOICES[i % len(VOICES)]
+        voice = VOICES[i % len(VOICES)]  # the engine alternates sentence by sentence
+        colour = ("white", "pink")[i // 2 % 2]
+        snr = SNR_DB[i // 4 % 2]
         add(f"en{i:02d}", text, voice, "clean")
-        add(f"en{i:02d}", text, voice, "noise-white" if i % 2 == 0 else "noise-pink")
+        add(f"en{i:02d}", text, voice, f"noise-{colour}-{snr:g}")
         add(f"en{i:02d}", text, voice, "reverb")
-        add(f"en{i:02d}", text, voice, "mp3" if i % 2 == 0 else "aac")
+        add(f"en{i:02d}", text, voice, ("mp3", "aac")[i // 2 % 2])
     for i, (text, voice, condition) in enumerate([
             (PASSAGES[0], PIPER, "clean"), (PASSAGES[1], ESPEAK_US, "clean"),
-            (PASSAGES[0], ESPEAK_US, "noise-pink"), (PASSAGES[1], PIPER, "aac")]):
+            (PASSAGES[0], ESPEAK_US, "noise-pink-20"), (PASSAGES[1], PIPER, "aac")]):
         if limit is not None and i >= max(1, limit // 12):
             break
         add(f"long{i}", text, voice, condition, length="long")

@@ -75,7 +75,9 @@ def _rate_row(tool: str, model: str, name: str, results: list[BenchResult], metr
 SPEECH_SETS: tuple[tuple[str, Pick], ...] = (
     ("clean English, short (WAV)", lambda r: r.tags.get("condition") == "clean"
      and r.tags.get("language") == "en" and r.tags.get("length") == "short"),
-    ("noise, 10 dB SNR (white, pink)", lambda r: r.tags.get("condition") == "noise"
+    ("noise, 20 dB SNR (white, pink)", lambda r: r.tags.get("noise", "").endswith("-20 dB")
+     and r.tags.get("length") == "short"),
+    ("noise, 10 dB SNR (white, pink)", lambda r: r.tags.get("noise", "").endswith("-10 dB")
      and r.tags.get("length") == "short"),
     ("reverberation, RT60 0.6 s", lambda r: r.tags.get("condition") == "reverb"),
     ("MP3 / AAC at 64 kbit/s", lambda r: r.tags.get("condition") in ("mp3", "aac")

@@ -118,7 +118,7 @@ class ReadText(Tool[ReadTextInput, ReadTextOutput]):
 
         key = f"rapidocr:{self.det_model}:{self.rec_model}"
         reader = ctx.models.get(key, loader, size_bytes=200 * 1024**2)
-        image = load_rgb(path)  # a PIL image: RapidOCR takes arrays as BGR
+        image = stretch_contrast(load_rgb(path))  # a PIL image: RapidOCR takes arrays as BGR
         try:
             with _OCR_LOCK:
                 result = reader(image)
@@ -129,6 +129,17 @@ class ReadText(Tool[ReadTextInput, ReadTextOutput]):
         return [TextLine(text=str(text), confidence=round(float(score), 4), box=_bbox(quad))
                 for text, score, quad in zip(result.txts, result.scores, result.boxes,
                                              strict=True)]
+
+
+def stretch_contrast(image: Any) -> Any:
+    """The image with its levels stretched to the full range (1 % clipped at each end).
+
+    PP-OCR's detector misses faint or blurred text: on `modalswitch eval tools`' rendered
+    text, grey-on-grey and 2 px blur went from nothing read to exact, and nothing got worse.
+    """
+    from PIL import ImageOps
+
+    return ImageOps.autocontrast(image, cutoff=1)
 
 
 def _bbox(quad: Any) -> Box:

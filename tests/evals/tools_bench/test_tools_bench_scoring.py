@@ -99,7 +99,7 @@ def test_the_default_is_the_most_accurate_within_the_speed_limit() -> None:
 def test_rows_markdown_and_the_doc_markers(tmp_path: Path) -> None:
     results = [
         _speech("whisper-x", "en0-clean", 1, 1.0),
-        _speech("whisper-x", "en0-noise", 3, 1.0, condition="noise"),
+        _speech("whisper-x", "en0-noise", 3, 1.0, condition="noise", noise="white-10 dB"),
         _speech("whisper-x", "fr0", 2, 1.0, language="fr", detected="fr",
                 **{"language given": "no"}),
         BenchResult(case="clean0", bench="read_text", tool="read_text", model="ocr",
