@@ -20,13 +20,20 @@ class TextOut(BaseModel):
     """The resulting text."""
 
     text: TextContent
+    model: str = Field("", description="the chat model that wrote it")
 
 
 class LLMTool(ChatWriter):
     """A tool that answers through the chat model."""
 
+    version = "2"  # outputs name the chat model
+
     def __init__(self, llm: ChatModel | None = None) -> None:
         self.llm = llm
+
+    def written(self, text: str, ctx: ToolContext) -> TextOut:
+        """The output, naming the chat model that wrote it."""
+        return TextOut(text=text, model=str(getattr(self.chat_model(ctx), "name", "")))
 
 
 class SummarizeIn(BaseModel):
@@ -47,11 +54,11 @@ class SummarizeText(LLMTool, Tool[SummarizeIn, TextOut]):
 
     def run(self, args: SummarizeIn, ctx: ToolContext) -> TextOut:
         shape = "a bulleted list" if args.style == "bullets" else "one paragraph"
-        return TextOut(text=self.ask(ctx, [
+        return self.written(self.ask(ctx, [
             {"role": "system", "content": "You write faithful, concise summaries. Never add "
              "facts that are not in the text. Reply with the summary only."},
             {"role": "user", "content": f"Summarize in {shape} of at most {args.max_words} "
-             f"words:\n\n{args.text}"}], max_tokens=min(2 * args.max_words + 64, 1024)))
+             f"words:\n\n{args.text}"}], max_tokens=min(2 * args.max_words + 64, 1024)), ctx)
 
 
 class TranslateIn(BaseModel):
@@ -71,11 +78,11 @@ class TranslateText(LLMTool, Tool[TranslateIn, TextOut]):
 
     def run(self, args: TranslateIn, ctx: ToolContext) -> TextOut:
         source = f" from {args.source_language}" if args.source_language else ""
-        return TextOut(text=self.ask(ctx, [
+        return self.written(self.ask(ctx, [
             {"role": "system", "content": "You are a translator. Reply with the translation "
              "only, keeping meaning, tone and formatting."},
             {"role": "user", "content": f"Translate{source} into {args.target_language}:\n\n"
-             f"{args.text}"}], max_tokens=min(4 * len(args.text.split()) + 64, 2048)))
+             f"{args.text}"}], max_tokens=min(4 * len(args.text.split()) + 64, 2048)), ctx)
 
 
 TARGET_HINTS = {
@@ -110,4 +117,4 @@ class RewritePrompt(LLMTool, Tool[RewritePromptIn, TextOut]):
             {"role": "system", "content": f"You write prompts for {TARGET_HINTS[args.target]}. "
              "Reply with the prompt only, under 70 words, no quotes."},
             {"role": "user", "content": args.text}], max_tokens=160)
-        return TextOut(text=text.strip().strip('"'))
+        return self.written(text.strip().strip('"'), ctx)
