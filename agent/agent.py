@@ -13,11 +13,12 @@ from typing import Literal
 from modalswitch import settings
 from modalswitch.agent.execution.cache import StepCache
 from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
+from modalswitch.agent.placeholders import stand_ins
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import output_modalities, validate_plan
 from modalswitch.agent.planners.base import Planner
-from modalswitch.agent.response import Response, compose_response, stand_ins
+from modalswitch.agent.response import Response, compose_response
 from modalswitch.agent.trace.events import ErrorEvent, PlanReady, ResponseEvent, RunEnd, RunStart
 from modalswitch.agent.trace.tracer import Listener, Tracer
 from modalswitch.errors import EmptyRequestError, ModalswitchError

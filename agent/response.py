@@ -10,9 +10,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.agent.execution.executor import StepResult
+from modalswitch.agent.placeholders import DegradedStep, degraded_steps
 from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
 from modalswitch.errors import UpstreamFailed
-from modalswitch.tools.contract.degraded import Degraded, degradation
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
@@ -34,16 +34,6 @@ class StepFailure(BaseModel):
     tool: str
     error_type: str
     message: str
-
-
-class DegradedStep(BaseModel):
-    """A step whose output is a placeholder, because its model is not on this machine."""
-
-    step: str
-    tool: str
-    placeholder: str
-    missing: str
-    fix: str
 
 
 class Response(BaseModel):
@@ -118,14 +108,7 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
     for failure in failures:
         if failure.error_type != UpstreamFailed.__name__:
             texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
-    notes = [(r, note) for r in results.values() if (note := degradation(r.output)) is not None]
-    texts += [f"(Step {r.step} [{r.tool}]: {note.sentence()})" for r, note in notes]
-    degraded = [DegradedStep(step=r.step, tool=r.tool, **note.model_dump()) for r, note in notes]
+    degraded = degraded_steps(results)
+    texts += [d.line() for d in degraded]
     return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
                     failures=failures, degraded=degraded, run_dir=str(run_dir))
-
-
-def stand_ins(plan: Plan, registry: Registry) -> dict[str, Degraded]:
-    """The plan's steps whose tools would make placeholders now, by step id."""
-    notes = {step.id: registry.get(step.tool).stand_in() for step in plan.steps}
-    return {sid: note for sid, note in notes.items() if note is not None}
