@@ -136,8 +136,9 @@ def run_summarize_video(bench: BenchContext, case: BenchCase,
     shown = sum(names_any(out.text, words) for _, words in slides)
     progress(case.id)
     return [BenchResult(case=case.id, bench=case.bench, reference=case.reference,
-                        tool=tool.name, model=f"{out.model} (no chat model)",
+                        tool=tool.name, model="describe_image + speech_to_text, no chat model",
                         output=out.text, seconds=run.seconds, cpu_s=run.cpu_s,
                         errors=said.errors, length=said.length, named=shown == len(slides),
                         media=case.media,
-                        tags=case.tags | {"subjects named": f"{shown}/{len(slides)}"})]
+                        tags=case.tags | {"subjects named": f"{shown}/{len(slides)}",
+                                          "models": out.model})]
