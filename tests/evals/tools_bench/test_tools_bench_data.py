@@ -76,3 +76,44 @@ def test_docs_show_the_checklist_and_the_benchmark_markers() -> None:
     doc = (Path(__file__).resolve().parents[3] / "docs" / "tools.md").read_text("utf-8")
     assert expected_table() in doc  # what a GPU run must produce, as the code checks it
     assert DOC_START in doc and DOC_END in doc
+
+
+def test_a_check_passes_fails_or_skips_with_the_reason(tmp_path: Path, png: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from modalswitch.errors import MissingModelError
+    from modalswitch.evals.bench import gpu_checklist
+    from modalswitch.evals.tools_bench.records import BenchContext
+    from modalswitch.tools.fakes import FakeCaption
+
+    bench = BenchContext(tmp_path)
+    image = bench.load(png)
+    inputs = gpu_checklist.Inputs(bench, image, image, None)
+
+    def check(verify: gpu_checklist.Verify, slot: str | None = None) -> gpu_checklist.Check:
+        return gpu_checklist.Check("fake_caption", "fake/model", "a caption",
+                                   lambda c: FakeCaption(), lambda i: {"image": i.cat}, verify,
+                                   slot)
+
+    passed = gpu_checklist.run_check(check(lambda out, i: None), inputs)
+    assert (passed.status, passed.detail) == ("pass", "a caption")
+    failed = gpu_checklist.run_check(check(lambda out, i: f"said {out.text!r}"), inputs)
+    assert failed.status == "fail" and "said 'a 32x24 picture" in failed.detail
+
+    def absent(tool: str, slot: str, checkpoint: str, **_: object) -> Path:
+        raise MissingModelError(tool, checkpoint, "not here")
+
+    monkeypatch.setattr(gpu_checklist, "resolve", absent)
+    monkeypatch.delenv("MODALSWITCH_ALLOW_DOWNLOAD", raising=False)
+    skipped = gpu_checklist.run_check(check(lambda out, i: None, "image_captioning"), inputs)
+    assert skipped.status == "skip" and "modalswitch models pull fake/model" in skipped.detail
+
+
+def test_the_checklist_command_exits_0_when_it_can_only_skip(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    from modalswitch.cli import main
+
+    assert main(["bench", "--gpu-checklist", "--only", "generate_video",
+                 "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "gpu-checklist.json").read_text())[0]["status"] == "skip"
