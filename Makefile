@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DEMO_DIR ?= runs/demo
-APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr chromium
+APT_PACKAGES := ffmpeg espeak-ng tesseract-ocr fonts-dejavu-core chromium
 # Without chromium only the web studio's browser tests are skipped (they say so).
 APT_OPTIONAL := chromium
 

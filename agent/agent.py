@@ -15,6 +15,7 @@ from modalswitch import settings
 from modalswitch.agent.aio import arun, astream
 from modalswitch.agent.execution.cache import StepCache
 from modalswitch.agent.execution.executor import ExecutionPolicy, Executor
+from modalswitch.agent.placeholders import stand_ins
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import (
@@ -129,7 +130,8 @@ class Agent:
             tracer.emit(PlanReady(span="planner", plan=plan.model_dump(exclude_none=True),
                                   output_modalities=output_modalities(plan, self.registry,
                                                                       specs),
-                                  step_outputs=step_output_modalities(plan, self.registry)))
+                                  step_outputs=step_output_modalities(plan, self.registry),
+                                  degraded=stand_ins(plan, self.registry)))
             if cancel is not None and cancel.is_set():
                 raise RunCancelled("the run was cancelled before its steps ran")
             if plan.is_text_answer:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.agent.execution.executor import StepResult
+from modalswitch.agent.placeholders import DegradedStep, degraded_steps
 from modalswitch.agent.plan.model import InputRef, Plan, StepRef, parse_ref
 from modalswitch.agent.run_folder import RESPONSE, place, write_text
 from modalswitch.errors import StoreIntegrityError, UpstreamFailed
@@ -35,11 +36,13 @@ class StepFailure(BaseModel):
 
 
 class Response(BaseModel):
-    """The answer: text plus an ordered list of media artifacts, and what failed."""
+    """The answer: text plus an ordered list of media artifacts, what failed, and what is a
+    placeholder."""
 
     text: str
     artifacts: list[ResponseArtifact] = Field(default_factory=list)
     failures: list[StepFailure] = Field(default_factory=list)
+    degraded: list[DegradedStep] = Field(default_factory=list)
     run_dir: str | None = None
 
     @property
@@ -104,5 +107,7 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
     for failure in failures:
         if failure.error_type != UpstreamFailed.__name__:
             texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
+    degraded = degraded_steps(results)
+    texts += [d.line() for d in degraded]
     return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
-                    failures=failures, run_dir=str(run_dir))
+                    failures=failures, degraded=degraded, run_dir=str(run_dir))

@@ -20,6 +20,7 @@ An environment variable beats the config file, which beats the default. The conf
     offload = false
     allow_download = false
     memory_budget_gb = 12
+    gpu_layers = "auto"           # llama.cpp planner layers on the GPU: auto or a number
     engine = "local"              # local | ray
 
     [remote]                      # openai:/ollama: endpoints; [serve]: the HTTP service;
@@ -117,6 +118,9 @@ VARIABLES: tuple[Variable, ...] = (
              "(`Authorization: Bearer KEY` or `X-API-Key`)"),
     Variable("MODALSWITCH_JOB_STORE", "where `serve` keeps run records: a SQLite file",
              "$MODALSWITCH_HOME/serve/jobs.sqlite3", "serve.job_store"),
+    Variable("MODALSWITCH_GPU_LAYERS", "layers of the llama.cpp planner put on the GPU: auto "
+             "(all of them when llama.cpp was built with GPU offload, else none) or a number "
+             "(0: CPU only, -1: all)", "auto", "runtime.gpu_layers"),
     Variable("MODALSWITCH_TASKBENCH_DIR", "the TaskBench sample the tests score (tests only)",
              "../shared/taskbench-multimedia"),
 )
@@ -251,6 +255,20 @@ def memory_budget_bytes(default_gb: float = 12) -> int:
         return int(float(value if value is not None else default_gb) * 1024**3)
     except ValueError:
         raise ConfigError(f"memory budget {value!r} is not a number of GB") from None
+
+
+def gpu_layers() -> int | None:
+    """The llama.cpp GPU layers asked for; None means auto (decided by what llama.cpp can do)."""
+    value = (setting("MODALSWITCH_GPU_LAYERS") or "auto").lower()
+    if value == "auto":
+        return None
+    try:
+        layers = int(value)
+    except ValueError:
+        raise ConfigError(f"GPU layers {value!r} must be 'auto' or a whole number") from None
+    if layers < -1:
+        raise ConfigError(f"GPU layers {layers} must be -1 (all), 0 (none) or more")
+    return layers
 
 
 def markdown_table() -> str:

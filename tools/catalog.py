@@ -34,23 +34,25 @@ def default_registry() -> Registry:
     """The registry `Agent()` uses when none is given (no model loads until a step runs)."""
     labeler, reader = ClassifyImage(), ReadText()
     describer, transcriber = DescribeImage(labeler, reader), SpeechToText()
+    speaker = TextToSpeech()
     return Registry([
         describer,
         labeler,
         reader,
         transcriber,
-        TextToSpeech(),
+        speaker,
         # transformers / diffusers / openai-whisper / ffmpeg tools; the composite ones fall
-        # back on the offline describer and transcriber above.
-        *media_tools(describer=describer, transcriber=transcriber),
+        # back on the offline describer, transcriber and speaker above.
+        *media_tools(describer=describer, transcriber=transcriber, speaker=speaker),
     ])
 
 
 def media_tools(describer: Tool[Any, Any] | None = None,
                 transcriber: Tool[Any, Any] | None = None,
-                llm: Any = None) -> list[Tool[Any, Any]]:
-    """Every model-library tool; `describer`/`transcriber` are the offline image and speech
-    tools the composite ones fall back on, `llm` the chat model for the text helpers."""
+                llm: Any = None, speaker: Tool[Any, Any] | None = None) -> list[Tool[Any, Any]]:
+    """Every model-library tool; `describer`/`transcriber`/`speaker` are the offline image,
+    speech and voice tools the composite ones fall back on, `llm` the chat model for the
+    text helpers."""
     return [
         CaptionImage(describer=describer),
         AnswerImageQuestion(describer=describer, llm=llm),
@@ -65,7 +67,7 @@ def media_tools(describer: Tool[Any, Any] | None = None,
         CropImage(),
         ImageGrid(),
         ConvertImage(),
-        BarkSpeech(),
+        BarkSpeech(speaker=speaker),
         GenerateSound(),
         GenerateVideo(),
         MakeSlideshow(),

@@ -42,8 +42,9 @@ from typing import Any
 
 from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session
 from modalswitch.errors import GrammarError, MissingModelError
+from modalswitch.settings import gpu_layers
 from modalswitch.tools.contract.chat import Completion, Message
-from modalswitch.tools.runtime.devices import cpu_has
+from modalswitch.tools.runtime.devices import cpu_has, llama_gpu_layers
 
 _SHARED: dict[tuple[str, str | None], LlamaCppChat] = {}
 _SHARED_LOCK = threading.Lock()
@@ -99,7 +100,7 @@ class LlamaCppChat:
     def __init__(self, model_path: str | os.PathLike[str], *, n_ctx: int = 4096,
                  n_batch: int = 256, n_threads: int | None = None, seed: int = 0,
                  lora_path: str | None = None, name: str | None = None,
-                 extra_buffers: bool | None = None) -> None:
+                 extra_buffers: bool | None = None, n_gpu_layers: int | None = None) -> None:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_batch = n_batch  # also sizes llama-cpp-python's logits buffer (n_batch x vocab)
@@ -110,6 +111,8 @@ class LlamaCppChat:
         # llama.cpp's AMX weight buffers crash on CPUs with AMX tiles
         self.extra_buffers = ((not cpu_has("amx_int8")) if extra_buffers is None
                               else extra_buffers)
+        # None: MODALSWITCH_GPU_LAYERS, whose auto means all layers when llama.cpp can offload
+        self.n_gpu_layers = n_gpu_layers if n_gpu_layers is not None else gpu_layers()
         self._llm: Any = None
         self._formatter: Any = None
         self._grammars: dict[str, tuple[str, Any]] = {}
@@ -150,7 +153,8 @@ class LlamaCppChat:
                 llm = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx,
                             n_batch=self.n_batch, n_ubatch=self.n_batch,
                             n_threads=self.n_threads, n_threads_batch=self.n_threads,
-                            seed=self.seed, verbose=False, lora_path=self.lora_path)
+                            seed=self.seed, verbose=False, lora_path=self.lora_path,
+                            n_gpu_layers=llama_gpu_layers(self.n_gpu_layers))
             template = llm.metadata.get("tokenizer.chat_template")
             if template:
                 def text_of(token: int) -> str:

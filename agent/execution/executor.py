@@ -33,6 +33,7 @@ from modalswitch.errors import (
     UpstreamFailed,
 )
 from modalswitch.tools.contract.chat import ChatModel
+from modalswitch.tools.contract.degraded import degradation
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
@@ -113,7 +114,8 @@ class _SubToolSpans:
             status="ok" if error is None else "failed", duration_s=round(seconds, 4),
             outputs=summarize(output) if output is not None else {},
             error=None if error is None else str(error) or repr(error),
-            error_type=None if error is None else type(error).__name__))
+            error_type=None if error is None else type(error).__name__,
+            degraded=degradation(output)))
 
 
 class Executor:
@@ -239,7 +241,7 @@ class _Run:
                                  duration_s=round(result.duration_s, 4),
                                  outputs=summarize(result.output) if result.output else {},
                                  error=result.error, error_type=result.error_type,
-                                 attempts=result.attempts))
+                                 attempts=result.attempts, degraded=degradation(result.output)))
 
     def resolve(self, step: Step) -> dict[str, Any]:
         tool = self.ex.registry.get(step.tool)
@@ -299,7 +301,7 @@ class _Run:
                                 f"not {tool.Output.__name__}")
             if cancel.is_set():  # it stopped early on its time limit: partial, never cached
                 raise StepTimeoutError(f"step {step.id} was stopped at its time limit")
-            if cache is not None:
+            if cache is not None and degradation(output) is None:  # placeholders rerun later
                 cache.put(key, output)
             return result("ok", output=output)
         except TransientToolError as exc:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from modalswitch.tools.contract.degraded import Degraded
+
 
 class BaseEvent(BaseModel):
     """What every event has: when, which run, and which span it belongs to."""
@@ -75,6 +77,8 @@ class PlanReady(BaseEvent):
     attempts: int = 1
     step_outputs: dict[str, dict[str, str]] = Field(default_factory=dict)
     """Step id -> output field -> modality (primary output first), from the registry."""
+    degraded: dict[str, Degraded] = Field(default_factory=dict)
+    """Steps whose tool will make a placeholder (its model is not here), by step id."""
 
 
 class StepStart(BaseEvent):
@@ -97,6 +101,8 @@ class StepEnd(BaseEvent):
     error: str | None = None
     error_type: str | None = None
     attempts: int = 1
+    degraded: Degraded | None = None
+    """Set when the output is a placeholder: what stands in and how to get the real model."""
 
 
 class CacheHit(BaseEvent):

@@ -52,6 +52,8 @@ class StepInfo:
     parent: str | None = None
     children: list[str] = field(default_factory=list)
     """Spans of the tools this step called, in order."""
+    degraded: str | None = None
+    """Why its output is (or, before it ends, will be) a placeholder, and how to fix it."""
 
     @property
     def output_modalities(self) -> dict[str, str]:
@@ -136,6 +138,8 @@ class TraceSummary:
             for step in e.plan.get("steps", []):
                 self.steps[step["id"]] = StepInfo(step["id"], step["tool"],
                                                   dict(step.get("args", {})))
+                if step["id"] in e.degraded:
+                    self.steps[step["id"]].degraded = e.degraded[step["id"]].sentence()
         elif isinstance(e, StepStart):
             info = self._step(e.span, e.tool, e.parent)
             info.resolved_args, info.attempts, info.status = e.args, e.attempt, "running"
@@ -154,6 +158,8 @@ class TraceSummary:
             info.status, info.duration_s = e.status, e.duration_s
             info.attempts = max(info.attempts, e.attempts)
             info.error, info.error_type, info.outputs = e.error, e.error_type, e.outputs
+            if e.status != "skipped":  # what the step made, not what the plan expected
+                info.degraded = e.degraded.sentence() if e.degraded is not None else None
         elif isinstance(e, ErrorEvent):
             self.errors.append((e.error_type, e.message))
         elif isinstance(e, ResponseEvent):

@@ -7,6 +7,7 @@
     modalswitch eval leaderboard TASKBENCH_DIR [--planners oracle,none,base] [--limit N]
     modalswitch eval switching [--splits dev,test] [--planners base,routed] [--limit 24]
     modalswitch eval planner-dev [--system FILE] [--examples FILE] [--limit N]
+    modalswitch eval tools [--benches B,...] [--limit N] [--out DIR] [--doc FILE]
 
 DATASET is a file or folder, or the name of a dataset shipped in modalswitch/evals/data
 (e.g. `core`). Machine-readable output goes to stdout, progress and messages to stderr.
@@ -23,6 +24,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from modalswitch.cli import eval_tools
 from modalswitch.cli.common import ERR, OUT, Subparsers
 from modalswitch.errors import UserError
 from modalswitch.evals.datasets.model import Dataset
@@ -108,9 +110,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """`eval report DIR`."""
+    """`eval report DIR`: a planner eval's page, or a tool benchmark's."""
     from modalswitch.evals.reports.html import write_report
+    from modalswitch.evals.tools_bench.report import is_tool_bench, write_tools_report
 
+    if is_tool_bench(Path(args.dir)):
+        print(write_tools_report(Path(args.dir), Path(args.out) if args.out else None,
+                                 max_embed_bytes=int(args.max_embed_mb * (1 << 20))))
+        return 0
     page = write_report(Path(args.dir), Path(args.out) if args.out else None,
                         max_embed_bytes=int(args.max_embed_mb * (1 << 20)))
     print(page)
@@ -242,3 +249,5 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--save", help="write scores and per-case results here")
     p.add_argument("--rescore", help="score a saved --save file again, no LLM")
     p.set_defaults(func=cmd_planner_dev)
+
+    eval_tools.register(verbs)

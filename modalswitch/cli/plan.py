@@ -17,14 +17,19 @@ from modalswitch.tools.runtime.artifacts import Artifact
 
 
 def plan_summary(plan: Plan, registry: Registry, inputs: Sequence[Artifact]) -> dict[str, Any]:
-    """The `plan --json` object: steps with their tools' modalities, and the response's."""
+    """The `plan --json` object: steps with their tools' modalities (and, for a tool whose
+    model is not here, the placeholder it will make), and the response's modalities."""
     specs = [InputSpec.of(a) for a in inputs]
     steps = []
     for step in plan.steps:
         tool = registry.get(step.tool)
-        steps.append({"id": step.id, "tool": step.tool, "args": step.args,
-                      "input_modalities": [m.value for m in tool.input_modalities],
-                      "output_modalities": [m.value for m in tool.output_modalities]})
+        entry = {"id": step.id, "tool": step.tool, "args": step.args,
+                 "input_modalities": [m.value for m in tool.input_modalities],
+                 "output_modalities": [m.value for m in tool.output_modalities]}
+        stand_in = tool.stand_in()
+        if stand_in is not None:  # only steps that will make a placeholder carry the key
+            entry["degraded"] = stand_in.sentence()
+        steps.append(entry)
     return {"steps": steps, "outputs": plan.outputs,
             "output_modalities": output_modalities(plan, registry, specs)}
 
@@ -45,6 +50,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         OUT.print(f"[bold]{step['id']}[/bold] {step['tool']}  "
                   f"{'+'.join(step['input_modalities'])} -> "
                   f"{'+'.join(step['output_modalities'])}  {json.dumps(step['args'])}")
+        if step.get("degraded"):
+            OUT.print(f"   [yellow]placeholder:[/yellow] {step['degraded']}", highlight=False)
     OUT.print(f"response: {', '.join(summary['output_modalities'])}")
     return 0
 

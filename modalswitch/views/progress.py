@@ -78,6 +78,7 @@ class RunProgress:
         if isinstance(event, StepEnd):
             line = f"{event.span} {event.tool}: {event.status} in {event.duration_s:.2f}s"
             line += f" ({event.error})" if event.error else ""
+            line += " (placeholder: its model is not here)" if event.degraded else ""
         elif isinstance(event, Retry):
             line = f"{event.span}: retry {event.attempt} in {event.delay_s:.1f}s"
         else:
@@ -88,7 +89,7 @@ class RunProgress:
         took = info.duration_s
         if info.status == "running" and info.started_at is not None:
             took = time.time() - info.started_at
-        note = (info.error or "")[:80]
+        note = (info.error or ("placeholder: its model is not here" if info.degraded else ""))[:80]
         if info.status == "running" and info.progress is not None:
             fraction, message = info.progress
             note = f"{fraction:.0%} {message}".strip()

@@ -33,6 +33,8 @@ def _step_node(parent: Tree, info: StepInfo, summary: TraceSummary) -> None:
         result = node.add(status)
         if info.error:
             result.add(Text(f"{info.error_type}: {info.error}", style="red"))
+        if info.degraded:
+            result.add(Text(f"placeholder: {info.degraded}", style="yellow"))
         for name, value in info.outputs.items():
             result.add(f"{name}: {artifact_line(value)}")
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from modalswitch.errors import ToolDefinitionError
 from modalswitch.tools.contract.chat import ChatModel
+from modalswitch.tools.contract.degraded import Degraded
 from modalswitch.tools.contract.fields import content_fields, field_kind, model_modalities
 from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.runtime.artifacts import Artifact, ArtifactStore, Provenance
@@ -145,6 +146,11 @@ class Tool(ABC, Generic[InT, OutT]):
     @property
     def checkpoint(self) -> str | None:
         """The model id or path this tool will load, if it uses one."""
+        return None
+
+    def stand_in(self) -> Degraded | None:
+        """The placeholder this tool would make now instead of its real output (its model is
+        not on this machine), or None. Plans mark such steps before they run."""
         return None
 
     @property

@@ -2,6 +2,9 @@
 
 Bark speaks at most about 13 seconds per generation, so longer text is split at sentence
 ends and the pieces are joined with short pauses. Sampling is seeded for repeatable output.
+No package ships Bark's weights: when the default checkpoint is not on the machine the text
+is spoken by the plain offline voice (text_to_speech, called as a traced sub-tool) and the
+`degraded` note says so.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import ToolError
+from modalswitch.tools.contract.degraded import Degraded, degraded_field
 from modalswitch.tools.contract.fields import AudioArtifact, TextContent
-from modalswitch.tools.contract.tool import ToolContext
+from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.generate.speech import TextToSpeech
 from modalswitch.tools.helpers.av import write_wav
 from modalswitch.tools.helpers.diffusion import pick_seed
 from modalswitch.tools.helpers.model_tool import SEED_LOCK, ModelTool, first_line, inference_lock
@@ -78,6 +83,8 @@ class BarkOut(BaseModel):
     audio: AudioArtifact
     voice: str
     seed: int
+    model: str = Field("", description="the checkpoint used, or the offline voice")
+    degraded: Degraded | None = degraded_field()
 
 
 class BarkSpeech(ModelTool[BarkIn, BarkOut]):
@@ -88,8 +95,20 @@ class BarkSpeech(ModelTool[BarkIn, BarkOut]):
                    "many languages and voice presets). Slower than plain text to speech.")
     backend = "transformers"
     slot = "bark"
+    version = "2"  # placeholders say so; outputs name the model
+    placeholder = ("the plain offline voice of text_to_speech, without Bark's expressiveness "
+                   "or voice presets")
+
+    def __init__(self, checkpoint: str | None = None,
+                 speaker: Tool[Any, Any] | None = None) -> None:
+        super().__init__(checkpoint)
+        self.speaker = speaker
+        """The tool that speaks when Bark's model is not here (default: TextToSpeech)."""
 
     def run(self, args: BarkIn, ctx: ToolContext) -> BarkOut:
+        stand_in = self.stand_in()
+        if stand_in is not None:
+            return self.plain_voice(args, ctx, stand_in)
         import numpy as np
         import torch
 
@@ -128,4 +147,13 @@ class BarkSpeech(ModelTool[BarkIn, BarkOut]):
             chunks += [wave.float().cpu().numpy().reshape(-1), pause]
         with ctx.store.new_file(".wav") as path:
             write_wav(path, np.concatenate(chunks[:-1]), rate)
-            return BarkOut(audio=ctx.save_file(path), voice=voice or "none", seed=seed)
+            return BarkOut(audio=ctx.save_file(path), voice=voice or "none", seed=seed,
+                           model=str(self.checkpoint))
+
+    def plain_voice(self, args: BarkIn, ctx: ToolContext, stand_in: Degraded) -> BarkOut:
+        """Speak with the offline voice, as a sub-tool span, marked as a placeholder."""
+        speaker = self.speaker or TextToSpeech()
+        spoken: Any = ctx.call(speaker, {"text": args.text})
+        return BarkOut(audio=spoken.audio, voice=str(getattr(spoken, "voice", "")),
+                       seed=pick_seed(args.seed), model=f"{speaker.name} (offline voice)",
+                       degraded=stand_in)

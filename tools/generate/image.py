@@ -1,9 +1,11 @@
 """Text to image: any diffusers text-to-image checkpoint, or a drawn title card offline.
 
 No package carries diffusion weights, so with no `text_to_image` checkpoint configured the
-tool draws a title card (the prompt on a colour field picked from it) and says so in its
-`model` output; a narrated slideshow still works on any machine. Point it at a real model
-with MODALSWITCH_TEXT_TO_IMAGE_MODEL or `[models] text_to_image` (e.g. stabilityai/sd-turbo).
+tool draws a title card (the prompt on a colour field picked from it) and says so: its
+`model` output is "title-card" and its `degraded` note tells the user it is a placeholder
+and how to get a real model. A narrated slideshow still works on any machine. Point it at a
+real model with MODALSWITCH_TEXT_TO_IMAGE_MODEL or `[models] text_to_image` (e.g.
+stabilityai/sd-turbo).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from modalswitch.tools.contract.degraded import Degraded, degraded_field
 from modalswitch.tools.contract.fields import ImageArtifact, TextContent
 from modalswitch.tools.contract.tool import ToolContext
 from modalswitch.tools.helpers.diffusion import call_pipeline, pick_seed, pipeline_loader, round8
@@ -41,6 +44,7 @@ class GenerateImageOut(BaseModel):
     image: ImageArtifact
     seed: int
     model: str = Field(description="the checkpoint used, or 'title-card' offline")
+    degraded: Degraded | None = degraded_field()
 
 
 class GenerateImage(ModelTool[GenerateImageIn, GenerateImageOut]):
@@ -52,14 +56,17 @@ class GenerateImage(ModelTool[GenerateImageIn, GenerateImageOut]):
                    "visual prompt. Offline without a configured model it draws a title card.")
     backend = "diffusers"
     slot = "text_to_image"
-    version = "1"
+    version = "2"  # placeholders say so
+    placeholder = "a drawn title card showing the prompt, not a generated picture"
 
     def run(self, args: GenerateImageIn, ctx: ToolContext) -> GenerateImageOut:
         seed = pick_seed(args.seed)
-        checkpoint = self.checkpoint
-        if not checkpoint:
+        stand_in = self.stand_in()
+        if stand_in is not None:
             image = title_card(args.prompt, args.width or 768, args.height or 512)
-            return GenerateImageOut(image=save_png(image, ctx), seed=seed, model=TITLE_CARD)
+            return GenerateImageOut(image=save_png(image, ctx), seed=seed, model=TITLE_CARD,
+                                    degraded=stand_in)
+        checkpoint = self.require_checkpoint()
         pipe = self.load(ctx, "text2image", pipeline_loader("AutoPipelineForText2Image"))
         steps = self.setting(args.steps, "steps", None)
         out = call_pipeline(

@@ -2,11 +2,14 @@
 
 A folder with `model_index.json` is a diffusers pipeline (AudioLDM 2, Stable Audio, ...),
 anything else a transformers text-to-waveform model (MusicGen). MusicGen's length is set in
-tokens: its audio codec makes `frame_rate` tokens per second.
+tokens: its audio codec makes `frame_rate` tokens per second. No package ships these
+weights: when the default checkpoint is not on the machine the tool plays a soft chime of
+the requested length instead, and its `degraded` note says so.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import ToolError
+from modalswitch.tools.contract.degraded import Degraded, degraded_field
 from modalswitch.tools.contract.fields import AudioArtifact, TextContent
 from modalswitch.tools.contract.tool import ToolContext
 from modalswitch.tools.helpers.av import write_wav
@@ -70,6 +74,8 @@ class SoundOut(BaseModel):
     audio: AudioArtifact
     seed: int
     sample_rate: int
+    model: str = Field("", description="the checkpoint used, or 'chime' offline")
+    degraded: Degraded | None = degraded_field()
 
 
 class GenerateSound(ModelTool[SoundIn, SoundOut]):
@@ -80,12 +86,22 @@ class GenerateSound(ModelTool[SoundIn, SoundOut]):
                    "'upbeat jazz', 'thunder and rain', 'dog barking'. Not for speech.")
     backend = "transformers/diffusers"
     slot = "text_to_audio"
+    version = "2"  # placeholders say so; outputs name the model
+    placeholder = "a soft chime of the requested length, not music or sound from the prompt"
 
     def run(self, args: SoundIn, ctx: ToolContext) -> SoundOut:
+        seed = pick_seed(args.seed)
+        stand_in = self.stand_in()
+        if stand_in is not None:
+            rate = 32000
+            with ctx.store.new_file(".wav") as path:
+                write_wav(path, chime(args.prompt, args.duration_s, rate), rate)
+                return SoundOut(audio=ctx.save_file(path), seed=seed, sample_rate=rate,
+                                model="chime", degraded=stand_in)
         import torch
 
+        checkpoint = self.require_checkpoint()
         bundle = self.load(ctx, "text-to-audio", load_audio_model)
-        seed = pick_seed(args.seed)
         guidance = self.setting(args.guidance, "guidance", None)
         if bundle.is_pipeline:
             out = call_pipeline(bundle.model, ctx, seed, self.setting(args.steps, "steps", None),
@@ -97,7 +113,8 @@ class GenerateSound(ModelTool[SoundIn, SoundOut]):
         samples = torch.as_tensor(samples).float().cpu().numpy()
         with ctx.store.new_file(".wav") as path:
             write_wav(path, samples, rate)
-            return SoundOut(audio=ctx.save_file(path), seed=seed, sample_rate=rate)
+            return SoundOut(audio=ctx.save_file(path), seed=seed, sample_rate=rate,
+                            model=checkpoint)
 
     def _musicgen(self, bundle: AudioModel, args: SoundIn, seed: int,
                   guidance: float | None) -> tuple[Any, int]:
@@ -121,3 +138,18 @@ class GenerateSound(ModelTool[SoundIn, SoundOut]):
             raise ToolError(f"{self.name} failed: {first_line(exc)}") from None
         samples = wave[0].float().cpu().numpy()  # (channels, time): stereo models give 2
         return samples[..., : int(args.duration_s * rate)], rate
+
+
+def chime(prompt: str, seconds: float, rate: int) -> Any:
+    """Quiet bell-like notes of a pentatonic scale, picked from the prompt, for `seconds`."""
+    import numpy as np
+
+    digest = hashlib.sha256(prompt.encode("utf-8")).digest()
+    scale = (261.63, 293.66, 329.63, 392.0, 440.0, 523.25)  # C major pentatonic, C4 to C5
+    note_s = 0.6
+    t = np.arange(int(note_s * rate)) / rate
+    notes = [0.3 * np.sin(2 * np.pi * scale[b % len(scale)] * t) * np.exp(-4 * t)
+             for b in digest]
+    wave = np.concatenate(notes)
+    repeats = int(np.ceil(seconds * rate / len(wave)))
+    return np.tile(wave, repeats)[: max(int(seconds * rate), 1)]

@@ -19,10 +19,18 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel
 
 from modalswitch.errors import MissingModelError, ModalswitchError, ToolError
+from modalswitch.tools.contract.degraded import Degraded
 from modalswitch.tools.contract.tool import Tool, ToolContext
-from modalswitch.tools.runtime.checkpoints import not_configured, resolve
+from modalswitch.tools.runtime.checkpoints import how_to_pull, not_configured, resolve
 from modalswitch.tools.runtime.devices import Placement, module_bytes
-from modalswitch.tools.runtime.slots import SLOTS, Slot, checkpoint_for, options_for
+from modalswitch.tools.runtime.slots import (
+    SLOTS,
+    Slot,
+    allow_download,
+    checkpoint_for,
+    checkpoint_source,
+    options_for,
+)
 
 InT = TypeVar("InT", bound=BaseModel)
 OutT = TypeVar("OutT", bound=BaseModel)
@@ -90,9 +98,33 @@ class ModelTool(Tool[InT, OutT]):
     """A tool whose backend loads a configurable checkpoint through the model cache."""
 
     slot: ClassVar[str]
+    placeholder: ClassVar[str | None] = None
+    """What the tool makes when its slot's model is not here; None: it fails and says why."""
 
     def __init__(self, checkpoint: str | None = None) -> None:
         self._checkpoint = checkpoint
+
+    def stand_in(self) -> Degraded | None:
+        """The placeholder note when no model is configured, or the slot's default is not on
+        this machine; None when the real model will run. A checkpoint the user chose is never
+        replaced: if it is missing, loading it fails with how to get it."""
+        if self.placeholder is None:
+            return None
+        checkpoint, source = ((self._checkpoint, "given") if self._checkpoint
+                              else checkpoint_source(self.slot))
+        kind = self.slot.replace("_", "-")
+        if not checkpoint:
+            missing = f"no {kind} model is configured"
+        elif source != "default" or allow_download():
+            return None
+        else:
+            try:
+                resolve(self.name, self.slot, checkpoint, download=False)
+                return None
+            except MissingModelError:
+                missing = f"the {kind} model {checkpoint} is not on this machine"
+        return Degraded(placeholder=self.placeholder, missing=missing,
+                        fix=how_to_pull(self.slot_spec))
 
     @property
     def slot_spec(self) -> Slot:

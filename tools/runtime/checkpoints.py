@@ -50,6 +50,16 @@ def how_to_get(slot: Slot, checkpoint: str) -> str:
             f"save_pretrained. MODALSWITCH_ALLOW_DOWNLOAD=1 lets runs download it themselves.")
 
 
+def how_to_pull(slot: Slot) -> str:
+    """How to get a slot's real model onto this machine, in one line."""
+    if slot.default:
+        return (f"run `modalswitch models pull {slot.default}` on a machine with a network "
+                f"(later runs load it from the local cache)")
+    return (f"run `modalswitch models pull {slot.example}` on a machine with a network, then "
+            f"set {slot.env_var}={slot.example} (or [models] {slot.name} = \"{slot.example}\" "
+            f"in {config_path()})")
+
+
 def not_configured(tool: str, slot: Slot) -> MissingModelError:
     """The error for a slot that has no checkpoint and no fallback."""
     return MissingModelError(

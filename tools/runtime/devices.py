@@ -166,3 +166,24 @@ def free_accelerator_memory() -> None:
     if mps is not None and getattr(torch.backends, "mps", None) is not None \
             and torch.backends.mps.is_available():
         mps.empty_cache()
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return max(os.cpu_count() or 1, 1)
+
+
+def llama_gpu_layers(requested: int | None) -> int:
+    """The n_gpu_layers llama.cpp gets: the number asked for, or on auto all layers (-1) when
+    the installed llama.cpp can offload to a GPU and none (0) when it cannot (a CPU build)."""
+    if requested is not None:
+        return requested
+    try:
+        import llama_cpp
+    except ImportError:
+        return 0
+    return -1 if bool(llama_cpp.llama_supports_gpu_offload()) else 0

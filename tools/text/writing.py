@@ -21,13 +21,20 @@ class TextOut(BaseModel):
     """The resulting text."""
 
     text: TextContent
+    model: str = Field("", description="the chat model that wrote it")
 
 
 class LLMTool(ChatWriter):
     """A tool that answers through the chat model."""
 
+    version = "2"  # outputs name the chat model
+
     def __init__(self, llm: ChatModel | None = None) -> None:
         self.llm = llm
+
+    def written(self, text: str, ctx: ToolContext) -> TextOut:
+        """The output, naming the chat model that wrote it."""
+        return TextOut(text=text, model=str(getattr(self.chat_model(ctx), "name", "")))
 
 
 class SummarizeIn(BaseModel):
@@ -48,12 +55,12 @@ class SummarizeText(LLMTool, Tool[SummarizeIn, TextOut]):
 
     def run(self, args: SummarizeIn, ctx: ToolContext) -> TextOut:
         shape = "a bulleted list" if args.style == "bullets" else "one paragraph"
-        return TextOut(text=self.ask(ctx, [
+        return self.written(self.ask(ctx, [
             {"role": "system", "content": "You write faithful, concise summaries. Never add "
              f"facts that are not in the text. Reply with the summary only. {DATA_RULE}"},
             {"role": "user", "content": f"Summarize in {shape} of at most {args.max_words} "
              f"words:\n\n{as_data('text', args.text)}"}],
-            max_tokens=min(2 * args.max_words + 64, 1024)))
+            max_tokens=min(2 * args.max_words + 64, 1024)), ctx)
 
 
 class TranslateIn(BaseModel):
@@ -73,12 +80,12 @@ class TranslateText(LLMTool, Tool[TranslateIn, TextOut]):
 
     def run(self, args: TranslateIn, ctx: ToolContext) -> TextOut:
         source = f" from {args.source_language}" if args.source_language else ""
-        return TextOut(text=self.ask(ctx, [
+        return self.written(self.ask(ctx, [
             {"role": "system", "content": "You are a translator. Reply with the translation "
              f"only, keeping meaning, tone and formatting. {DATA_RULE}"},
             {"role": "user", "content": f"Translate{source} into {args.target_language}:\n\n"
              f"{as_data('text', args.text)}"}],
-            max_tokens=min(4 * len(args.text.split()) + 64, 2048)))
+            max_tokens=min(4 * len(args.text.split()) + 64, 2048)), ctx)
 
 
 TARGET_HINTS = {
@@ -113,4 +120,4 @@ class RewritePrompt(LLMTool, Tool[RewritePromptIn, TextOut]):
             {"role": "system", "content": f"You write prompts for {TARGET_HINTS[args.target]}. "
              f"Reply with the prompt only, under 70 words, no quotes. {DATA_RULE}"},
             {"role": "user", "content": as_data("idea", args.text)}], max_tokens=160)
-        return TextOut(text=text.strip().strip('"'))
+        return self.written(text.strip().strip('"'), ctx)

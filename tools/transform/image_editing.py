@@ -47,6 +47,7 @@ class EditedImageOut(BaseModel):
 
     image: ImageArtifact
     seed: int
+    model: str = Field("", description="the checkpoint that made it")
 
 
 class TransformImage(ModelTool[TransformImageIn, EditedImageOut]):
@@ -58,6 +59,7 @@ class TransformImage(ModelTool[TransformImageIn, EditedImageOut]):
                    "strength near 1 changes more.")
     backend = "diffusers"
     slot = "image_to_image"
+    version = "2"  # outputs name the model
 
     @property
     def checkpoint(self) -> str | None:
@@ -92,7 +94,8 @@ class TransformImage(ModelTool[TransformImageIn, EditedImageOut]):
                             prompt=args.prompt, image=image, strength=args.strength,
                             negative_prompt=args.negative_prompt,
                             guidance_scale=self.setting(args.guidance, "guidance", None))
-        return EditedImageOut(image=save_png(out.images[0], ctx), seed=seed)
+        return EditedImageOut(image=save_png(out.images[0], ctx), seed=seed,
+                              model=str(self.checkpoint))
 
 
 class InstructEditIn(BaseModel):
@@ -115,6 +118,7 @@ class InstructEditImage(ModelTool[InstructEditIn, EditedImageOut]):
                    "'turn the car red', 'add fireworks'. Use for changes to an existing image.")
     backend = "diffusers"
     slot = "instruct_edit"
+    version = "2"  # outputs name the model
 
     def run(self, args: InstructEditIn, ctx: ToolContext) -> EditedImageOut:
         pipe = self.load(ctx, "instruct", pipeline_loader(None))
@@ -128,4 +132,5 @@ class InstructEditImage(ModelTool[InstructEditIn, EditedImageOut]):
                             guidance_scale=self.setting(args.guidance, "guidance", None),
                             image_guidance_scale=self.setting(args.image_guidance,
                                                               "image_guidance", None))
-        return EditedImageOut(image=save_png(out.images[0], ctx), seed=seed)
+        return EditedImageOut(image=save_png(out.images[0], ctx), seed=seed,
+                              model=str(self.checkpoint))

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import ToolError
+from modalswitch.tools.contract.degraded import Degraded, degraded_field
 from modalswitch.tools.contract.fields import ImageArtifact, TextContent
 from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.contract.untrusted import DATA_RULE, as_data
@@ -102,6 +103,7 @@ class CaptionOut(BaseModel):
 
     text: TextContent
     model: str = Field(description="the checkpoint, or the offline composite's tool name")
+    degraded: Degraded | None = degraded_field()
 
 
 class CaptionImage(ModelTool[CaptionIn, CaptionOut]):
@@ -113,17 +115,24 @@ class CaptionImage(ModelTool[CaptionIn, CaptionOut]):
                    "description (labels, text, faces).")
     backend = "transformers"
     slot = "image_captioning"
+    version = "2"  # placeholders say so
+    placeholder = "the offline composite description (labels, OCR, faces), not a caption"
 
     def __init__(self, checkpoint: str | None = None, describer: Tool[Any, Any] | None = None):
         super().__init__(checkpoint)
         self.describer = describer
+
+    def stand_in(self) -> Degraded | None:
+        """The composite-description note, when there is a describer to fall back on."""
+        return super().stand_in() if self.describer is not None else None
 
     def run(self, args: CaptionIn, ctx: ToolContext) -> CaptionOut:
         if not self.checkpoint:
             if self.describer is None:
                 raise not_configured(self.name, self.slot_spec)
             output = call_with_media(self.describer, ctx, args.image)
-            return CaptionOut(text=text_of(self.describer, output), model=self.describer.name)
+            return CaptionOut(text=text_of(self.describer, output), model=self.describer.name,
+                              degraded=self.stand_in())
         vt = self.load(ctx, "image-to-text", load_vision_text)
         try:
             text = generate_text(vt, load_image(args.image), args.prompt,
@@ -147,6 +156,7 @@ class AnswerOut(BaseModel):
 
     text: TextContent
     model: str
+    degraded: Degraded | None = degraded_field()
 
 
 class AnswerImageQuestion(ChatWriter, ModelTool[QuestionIn, AnswerOut]):
@@ -158,12 +168,19 @@ class AnswerImageQuestion(ChatWriter, ModelTool[QuestionIn, AnswerOut]):
                    "and the chat model.")
     backend = "transformers"
     slot = "visual_qa"
+    version = "2"  # placeholders say so
+    placeholder = ("an answer the chat model wrote from the offline composite description, "
+                   "not from a visual question-answering model")
 
     def __init__(self, checkpoint: str | None = None, describer: Tool[Any, Any] | None = None,
                  llm: Any = None) -> None:
         ModelTool.__init__(self, checkpoint)
         self.describer = describer
         self.llm = llm
+
+    def stand_in(self) -> Degraded | None:
+        """The composite-answer note, when there is a describer to fall back on."""
+        return super().stand_in() if self.describer is not None else None
 
     def run(self, args: QuestionIn, ctx: ToolContext) -> AnswerOut:
         if not self.checkpoint:
@@ -177,7 +194,8 @@ class AnswerImageQuestion(ChatWriter, ModelTool[QuestionIn, AnswerOut]):
                 {"role": "user", "content": "Description of the picture:\n"
                  f"{as_data('description', description)}\n\n"
                  f"Question: {args.question}\nAnswer briefly."}], max_tokens=200)
-            return AnswerOut(text=answer, model=f"{self.describer.name}+chat")
+            return AnswerOut(text=answer, model=f"{self.describer.name}+chat",
+                             degraded=self.stand_in())
         vt = self.load(ctx, "vqa", load_vision_text)
         try:
             text = generate_text(vt, load_image(args.image), args.question, max_new_tokens=40)

@@ -56,6 +56,7 @@ class ClassifyImageOutput(BaseModel):
 
     labels: list[Label]
     text: TextContent
+    model: str = Field("", description="the classifier that labelled it")
 
 
 class ClassifyImage(Tool[ClassifyImageInput, ClassifyImageOutput]):
@@ -68,6 +69,7 @@ class ClassifyImage(Tool[ClassifyImageInput, ClassifyImageOutput]):
         "car'). Use it to identify or tag an object; it does not read text, count things or "
         "describe a whole scene.")
     backend = "torch"
+    version = "2"  # outputs name the model
 
     def __init__(self, weights: str | None = None, *, device: str | None = None) -> None:
         self.weights = weights
@@ -112,7 +114,8 @@ class ClassifyImage(Tool[ClassifyImageInput, ClassifyImageOutput]):
         """Label the image."""
         assert args.image.path is not None
         labels = self.classify(args.image.path, args.top_k, ctx)
-        return ClassifyImageOutput(labels=labels, text=summarize_labels(labels))
+        return ClassifyImageOutput(labels=labels, text=summarize_labels(labels),
+                                   model=self.checkpoint)
 
     def classify(self, path: Path, top_k: int, ctx: ToolContext) -> list[Label]:
         """The top_k labels of an image file (shared with describe_image)."""

@@ -51,6 +51,7 @@ class DescribeImageOutput(BaseModel):
     labels: list[Label] = Field(default_factory=list)
     ocr_text: TextContent = ""
     faces: list[FaceBox] = Field(default_factory=list)
+    model: str = Field("", description="the models the description was composed from")
 
 
 class DescribeImage(Tool[DescribeImageInput, DescribeImageOutput]):
@@ -64,6 +65,7 @@ class DescribeImage(Tool[DescribeImageInput, DescribeImageOutput]):
         "objects but cannot explain scenes or actions. Use it for 'what is in this picture', "
         "'describe this photo', or before speaking a description aloud.")
     backend = "torch+rapidocr+opencv"
+    version = "2"  # outputs name the models
 
     def __init__(self, labeler: ClassifyImage | None = None, reader: ReadText | None = None,
                  *, top_k: int = 3) -> None:
@@ -87,7 +89,8 @@ class DescribeImage(Tool[DescribeImageInput, DescribeImageOutput]):
         ctx.progress(0.8, "text")
         faces = detect_faces(load_rgb(path), ctx)
         text = compose(labels, ocr_text, len(faces))
-        return DescribeImageOutput(text=text, labels=labels, ocr_text=ocr_text, faces=faces)
+        return DescribeImageOutput(text=text, labels=labels, ocr_text=ocr_text, faces=faces,
+                                   model=self.checkpoint)
 
 
 def _face_cascade() -> Any:

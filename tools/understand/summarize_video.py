@@ -51,6 +51,7 @@ class SummarizeVideoOut(BaseModel):
     scenes: list[Scene] = Field(default_factory=list)
     speech: list[SpeechLine] = Field(default_factory=list)
     keyframes: list[ImageArtifact] = Field(default_factory=list)
+    model: str = Field("", description="the models that described, transcribed and wrote it")
 
 
 class SummarizeVideo(ChatWriter, Tool[SummarizeVideoIn, SummarizeVideoOut]):
@@ -61,6 +62,7 @@ class SummarizeVideo(ChatWriter, Tool[SummarizeVideoIn, SummarizeVideoOut]):
                    "frames of each scene and transcribes the speech. Use for 'what is this "
                    "video about', 'summarize this clip'.")
     backend = "ffmpeg+tools"
+    version = "2"  # outputs name the models
 
     def __init__(self, describer: Tool[Any, Any] | None = None,
                  transcriber: Tool[Any, Any] | None = None, llm: Any = None) -> None:
@@ -77,7 +79,11 @@ class SummarizeVideo(ChatWriter, Tool[SummarizeVideoIn, SummarizeVideoOut]):
             scenes.append(Scene(time_s=time_s, description=self._describe(frame, ctx)))
         speech, transcript = self._transcribe(video, ctx)
         facts = timeline(duration, video.meta, scenes, speech)
-        if self.chat_model(ctx) is not None:
+        chat = self.chat_model(ctx)
+        used = [f"{tool.name}: {tool.checkpoint}" for tool in (self.describer, self.transcriber)
+                if tool is not None]
+        if chat is not None:
+            used.append(f"chat: {chat.name}")
             summary = self.ask(ctx, [
                 {"role": "system", "content": (
                     "You summarize videos from descriptions of their key frames and a "
@@ -90,7 +96,8 @@ class SummarizeVideo(ChatWriter, Tool[SummarizeVideoIn, SummarizeVideoOut]):
         else:
             summary = facts
         return SummarizeVideoOut(text=summary, transcript=transcript, scenes=scenes,
-                                 speech=speech, keyframes=[f for _, f in frames])
+                                 speech=speech, keyframes=[f for _, f in frames],
+                                 model="; ".join(used))
 
     def _describe(self, frame: Any, ctx: ToolContext) -> str:
         if self.describer is None:
