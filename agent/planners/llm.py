@@ -94,8 +94,8 @@ class LLMPlanner:
                  tool_index: ToolIndex | None = None, tools_k: int = 10) -> None:
         self.llm = llm
         self.compact = compact
-        """The tuned prompt (prompts/planner_tuned.md): tool names only, since a tuned model
-        learned its tools; a short prompt is cheap to train on and to evaluate."""
+        """Catalog lines without descriptions (a tuned model knows its tools): a short
+        prompt, cheap to train on and to evaluate."""
         self.example_index = examples
         """Solved examples; the `shots` nearest a request are its few-shot turns."""
         self.shots = shots
@@ -133,10 +133,7 @@ class LLMPlanner:
     @cached_property
     def system_prompt(self) -> str:
         """The planner's system prompt with this registry's catalog."""
-        if self.compact:
-            template = self.system_template or load_prompt("planner_tuned.md")
-            return template.format(tools=", ".join(self.registry.names)).strip()
-        catalog = "\n".join(tool_signature(t) for t in self.registry)
+        catalog = "\n".join(tool_signature(t, describe=not self.compact) for t in self.registry)
         template = self.system_template or load_prompt("planner_system.md")
         return template.format(tools=catalog)
 
