@@ -143,8 +143,8 @@ class LLMPlanner:
         if not self.use_examples:
             return []
         if self.example_index is not None:
-            return [e.as_case() for e in self.example_index.nearest(request, inputs, self.shots,
-                                                                     exclude=request)]
+            return [e.as_case() for e in self.example_index.nearest(
+                request, inputs, self.shots, exclude=request, tools=self.registry)]
         cases = (self.example_cases if self.example_cases is not None
                  else json.loads(load_prompt("planner_examples.json")))
         return [ex for ex in cases if all(s["tool"] in self.registry

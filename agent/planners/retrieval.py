@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,9 +88,12 @@ class ExampleIndex:
                     for c in cases], embedder)
 
     def nearest(self, request: str, inputs: Sequence[InputSpec], k: int = 3,
-                exclude: str | None = None) -> list[Example]:
+                exclude: str | None = None, tools: Container[str] | None = None
+                ) -> list[Example]:
         """Up to k examples most like the request; an example whose input kinds match
-        ranks above any that do not. `exclude` leaves out an identical request."""
+        ranks above any that do not. `exclude` leaves out an identical request; with
+        `tools`, only examples whose plans use nothing else are chosen (an example may not
+        teach a tool the planner cannot call)."""
         if not self.examples or k <= 0:
             return []
         query = embed([request], self.embedder)[0]
@@ -99,7 +102,9 @@ class ExampleIndex:
         bonus = np.array([1.0 if kk == kinds else 0.0 for kk in self._kinds], np.float32)
         order = np.argsort(-(scores + bonus), kind="stable")
         chosen = [self.examples[i] for i in order
-                  if exclude is None or self.examples[i].request != exclude]
+                  if (exclude is None or self.examples[i].request != exclude)
+                  and (tools is None or all(s["tool"] in tools
+                                            for s in self.examples[i].plan["steps"]))]
         return list(reversed(chosen[:k]))  # the most similar last, nearest the request
 
 

@@ -15,6 +15,7 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.presets import CONFIGS
+from modalswitch.agent.planners.retrieval import ExampleIndex
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import UserError
 from modalswitch.evals.datasets.model import Case, Dataset
@@ -124,6 +125,7 @@ def make_planner(name: str, dataset: Dataset, registry: Registry | None = None,
 
         registry = registry or dataset_registry(dataset)
         demos = taskbench_demos() if dataset.format == "taskbench" else None
-        return PlannerAdapter(embedded_planner(registry, name, adapter, examples=demos),
-                              name=name)
+        index = ExampleIndex.from_cases(demos) if demos else None  # nearest demos as shots
+        return PlannerAdapter(embedded_planner(registry, name, adapter, examples=demos,
+                                               index=index), name=name)
     raise UserError(f"unknown planner {name!r} (choose from {', '.join(PLANNERS)})")

@@ -32,16 +32,18 @@ CITY = {"type": "object", "properties": {"city": {"type": "string", "enum": ["Pa
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("llama_cpp.server")
-    from modalswitch.tools.runtime.weights import QWEN_CODER_0_5B, assemble
+    from modalswitch.tools.runtime.weights import QWEN_CODER_1_5B, assemble
 
-    model = assemble(QWEN_CODER_0_5B)
+    # The 1.5B, not the 0.5B: untuned, the 0.5B answers "say it out loud" in words, and the
+    # plan test below checks a server-written plan runs, which needs a model that plans.
+    model = assemble(QWEN_CODER_1_5B)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-                             "--n_threads", "2", "--model_alias", "qwen-0.5b"],
+                             "--n_threads", "2", "--model_alias", "qwen-1.5b"],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -66,7 +68,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_structured_output_through_the_server(llama_server, structured, monkeypatch):
     monkeypatch.setenv("MODALSWITCH_OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("MODALSWITCH_REMOTE_STRUCTURED", structured)
-    chat = chat_model("openai:qwen-0.5b")
+    chat = chat_model("openai:qwen-1.5b")
     reply = chat.chat([{"role": "user", "content": "Which city is the capital of France?"}],
                       json_schema=CITY, max_tokens=20)
     jsonschema.validate(json.loads(reply.text), CITY)
@@ -76,7 +78,7 @@ def test_structured_output_through_the_server(llama_server, structured, monkeypa
 def test_a_plan_from_the_server_runs(llama_server, monkeypatch, tmp_path: Path):
     monkeypatch.setenv("MODALSWITCH_OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("MODALSWITCH_REMOTE_STRUCTURED", "json_object")
-    agent = Agent("openai:qwen-0.5b", Registry([FakeSpeak()]), home=tmp_path / "home")
+    agent = Agent("openai:qwen-1.5b", Registry([FakeSpeak()]), home=tmp_path / "home")
     response = agent.run("Say 'hello there' out loud.", out_dir=tmp_path / "run")
     events = read_trace(tmp_path / "run" / "trace.jsonl")
     attempts = [e for e in events if e.type == "plan_attempt"]
