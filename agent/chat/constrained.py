@@ -42,9 +42,11 @@ class Seq:
 @dataclass(frozen=True)
 class JsonString:
     """A JSON string literal with no escapes or control characters (so it can always be
-    closed by one quote) and none of the `exclude` characters."""
+    closed by one quote), none of the `exclude` characters, and not starting with any of
+    `not_prefixes` (a plan's text argument may not be a user's file name: that is the file)."""
 
     exclude: str = ""
+    not_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,41 @@ Grammar = Lit | Choice | Seq | JsonString | JsonNumber
 
 
 
+_FORBIDDEN = '"\\' + "".join(map(chr, range(0x20)))
+"""What no JsonString holds: a quote, a backslash or a control character."""
+
+
+def _gbnf_char(c: str) -> str:
+    return f"\\x{ord(c):02x}" if ord(c) <= 0xFF else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF \
+        else f"\\U{ord(c):08x}"
+
+
 def _string_class(exclude: str, gbnf: bool) -> str:
     """A character class: no quote, backslash, control character or excluded character."""
-    extra = "".join(f"\\x{ord(c):02x}" for c in exclude) if gbnf else "".join(
-        "\\" + c for c in exclude)
+    extra = "".join(map(_gbnf_char, exclude)) if gbnf else "".join(map(re.escape, exclude))
     return '[^"\\\\\\x00-\\x1f' + extra + "]"
+
+
+def _string_body(g: JsonString, gbnf: bool) -> str:
+    """The inside of a JsonString in GBNF or regex syntax. Banned prefixes become a trie:
+    at each character either the string ends, or it leaves every banned prefix, or it
+    follows some of them one character further (one they spell out whole is never allowed)."""
+    any_char = _string_class(g.exclude, gbnf)
+    join, lit, sep, group = ((" ", _gbnf_string, " | ", "(") if gbnf
+                             else ("", re.escape, "|", "(?:"))
+
+    def avoiding(prefixes: set[str]) -> str:
+        heads = sorted({p[0] for p in prefixes})
+        options = [_string_class(g.exclude + "".join(heads), gbnf) + join + any_char + "*"]
+        for head in heads:
+            rest = {p[1:] for p in prefixes if p[0] == head}
+            if "" not in rest:
+                options.append(lit(head) + join + avoiding(rest))
+        return group + sep.join(options) + ")?"
+
+    banned = {p for p in g.not_prefixes
+              if p and not any(c in _FORBIDDEN or c in g.exclude for c in p)}
+    return avoiding(banned) if banned else any_char + "*"
 
 
 def choice(*options: str | Grammar) -> Grammar:
@@ -97,7 +129,7 @@ def to_gbnf(grammar: Grammar) -> str:
         elif isinstance(g, Seq):
             body = " ".join(rule(p) for p in g.parts)
         elif isinstance(g, JsonString):
-            body = f'"\\"" {_string_class(g.exclude, gbnf=True)}* "\\""'
+            body = f'"\\"" {_string_body(g, gbnf=True)} "\\""'
         else:
             body = ('"-"? [0-9] [0-9]{0,8}' if g.integer
                     else '"-"? [0-9] [0-9]{0,8} ("." [0-9] [0-9]{0,3})?')
@@ -119,7 +151,7 @@ def to_regex(grammar: Grammar) -> str:
     if isinstance(grammar, Seq):
         return "".join(to_regex(p) for p in grammar.parts)
     if isinstance(grammar, JsonString):
-        return f'"{_string_class(grammar.exclude, gbnf=False)}*"'
+        return f'"{_string_body(grammar, gbnf=False)}"'
     return r"-?[0-9]{1,9}" + ("" if grammar.integer else r"(?:\.[0-9]{1,4})?")
 
 

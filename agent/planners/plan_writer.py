@@ -10,7 +10,8 @@ The structure is forced and the model only chooses where there is a choice:
   reachable within the steps left;
 - a reference names an input or an earlier step's output field of the modality the
   argument needs; a text argument is such a reference or a literal that cannot start
-  with "@" (so it never reads as a reference);
+  with "@" (so it never reads as a reference) nor with an input's file name (a model that
+  writes the name of a screenshot as the text to speak meant the screenshot);
 - the steps can only end once something of the wanted modality exists, and `outputs`
   must include it;
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
@@ -68,6 +69,8 @@ class _Source:
 class _State:
     sources: list[_Source] = field(default_factory=list)
     steps: int = 0
+    file_names: tuple[str, ...] = ()
+    """The user's input files: a text literal may not start with one (that is the file)."""
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
@@ -105,7 +108,7 @@ def _value_grammar(tool: Tool[Any, Any], name: str, prop: dict[str, Any],
         item = choice(*(json_literal(r) for r in refs))
         return Seq((Lit("["), item, _more(item))) if kind.is_list else item
     if kind.modality is Modality.TEXT:
-        literal = JsonString(exclude=REF)
+        literal = JsonString(exclude=REF, not_prefixes=state.file_names)
         refs = [json_literal(r) for r in state.refs(Modality.TEXT)]
         item = choice(*refs, literal) if refs else literal
         return Seq((Lit("["), item, _more(item))) if kind.is_list else item
@@ -196,7 +199,8 @@ class PlanWriter:
         so the model picks among natural token sequences (`],"outputs"` rather than a bare
         `]`) and the decided rest is forced in one batch.
         """
-        state = _State([_Source(f"@input{i}", s.modality) for i, s in enumerate(self.inputs)])
+        state = _State([_Source(f"@input{i}", s.modality) for i, s in enumerate(self.inputs)],
+                       file_names=tuple(s.name for s in self.inputs))
         have = self._have(state)
         feasible = {w: self.reachable(have, parse_wants(w)[0], self.max_steps)
                     for w in wants_options(list(Modality))}

@@ -65,6 +65,12 @@ class RandomDecoder:
         elif isinstance(g, JsonString):
             body = "".join(c for c in self.data.draw(TEXT, label="string")
                            if c not in g.exclude)
+            if g.not_prefixes and self.data.draw(st.booleans(), label="near a banned name"):
+                name = self.data.draw(st.sampled_from(g.not_prefixes), label="name")
+                body = name[:self.data.draw(st.integers(0, len(name)), label="cut")] + body
+            for name in g.not_prefixes:  # the grammar lets a model go no further
+                if name and body.startswith(name):
+                    body = body[:len(name) - 1]
             out.append(('"', False))
             out.append((body, True))  # a cut lands after the opening quote, inside the body
             out.append(('"', False))

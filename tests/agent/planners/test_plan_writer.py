@@ -8,6 +8,7 @@ modality it says it wants.
 from __future__ import annotations
 
 import json
+import re
 import types
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field, create_model
 from random_decoder import RandomDecoder
 
 from modalswitch import Modality, Plan, Registry, Tool, ToolContext
+from modalswitch.agent.chat.constrained import JsonString, to_regex
 from modalswitch.agent.plan import InputSpec, check_plan, output_modalities
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
 from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
@@ -92,6 +94,22 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
         assert wanted == "text" and not writer.steps_required, text
     if require_steps and writer.steps_required:
         assert plan.steps, text
+    names = tuple(spec.name for spec in inputs)
+    literals = [v for s in plan.steps for v in s.args.values() if isinstance(v, str)]
+    assert not [v for v in literals if names and v.startswith(names)], text
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=3), st.text(max_size=10),
+       st.text(alphabet="ab.", max_size=8))
+def test_a_string_grammar_bans_exactly_the_strings_starting_with_a_file_name(
+        names: list[str], tail: str, head: str) -> None:
+    grammar = JsonString(exclude="@", not_prefixes=tuple(names))
+    pattern = re.compile(to_regex(grammar), re.DOTALL)
+    for body in (tail, head + tail, *(n + tail for n in names), *(n[:-1] for n in names)):
+        allowed = not any(c in '"\\@' or ord(c) < 0x20 for c in body)
+        expected = allowed and not any(body.startswith(n) for n in names
+                                       if not any(c in '"\\@' or ord(c) < 0x20 for c in n))
+        assert bool(pattern.fullmatch(json.dumps(body, ensure_ascii=False))) == expected, body
 
 
 @given(st.text(st.characters(blacklist_characters='"\\', blacklist_categories=("Cc", "Cs"))),
