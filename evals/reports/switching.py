@@ -2,11 +2,14 @@
 
     modalswitch eval switching [--limit 24] [--splits dev,test]
         [--planners base,routed,tuned,tuned-routed,base-0.5b] [--adapter OUT/adapter.gguf]
-        [--out runs/switching] [--doc docs/switching.md]
+        [--out runs/switching] [--doc docs/switching.md] [--block NAME]
 
-Planner runs use evals.runner on a seeded sample of `--limit` cases of each split (the
-embedded LLM needs seconds a case on a CPU); the router is scored on whole splits. The
-table goes to `--doc` between the REPORT markers, and every number to OUT/report.json.
+A split is one of the generated dataset's (train, dev, test) or a hand-written natural set
+(natural-dev, natural-test: evals/data/natural.md). Planner runs use evals.runner on a seeded
+sample of `--limit` cases of each split (the embedded LLM needs seconds a case on a CPU);
+the router is scored on whole splits. The table goes to `--doc` between the REPORT markers
+(`--block NAME`: the markers named NAME, so one doc can hold several reports), and every
+number to OUT/report.json.
 """
 
 from __future__ import annotations
@@ -21,18 +24,35 @@ from typing import Any
 
 from modalswitch.errors import UserError
 from modalswitch.evals.datasets.native import load_native
-from modalswitch.evals.datasets.shipped import switch_data_dir
+from modalswitch.evals.datasets.shipped import shipped_dataset, switch_data_dir
 from modalswitch.evals.runner.planners import PlannerAdapter
 from modalswitch.evals.runner.run import run_eval
 
 DATA = switch_data_dir()
 BEGIN, END = "<!-- REPORT:BEGIN -->", "<!-- REPORT:END -->"
+NATURAL = ("natural-dev", "natural-test")
 ROW_ORDER = {name: i for i, name in enumerate(
     ["base", "routed", "tuned", "tuned-routed", "base-0.5b"])}  # others (ablations) after
 COLUMNS = [("modality_accuracy", "output modality acc"), ("no_tool_accuracy", "no-tool acc"),
            ("node_f1", "tool F1"), ("edge_f1", "edge F1"), ("arg_value_f1", "arg value F1"),
            ("validity", "valid"), ("plan_latency_p50_s", "plan p50 s"),
            ("plan_latency_p95_s", "plan p95 s")]
+
+
+def split_path(split: str) -> Path:
+    """The file of a split: a natural set, or one of the generated dataset's."""
+    path = shipped_dataset(split) if split in NATURAL else DATA / f"{split}.jsonl"
+    if path is None or not path.is_file():
+        raise UserError(f"no split {split!r} (choose train, dev, test, "
+                        f"{', '.join(NATURAL)})")
+    return path
+
+
+def markers(block: str = "") -> tuple[str, str]:
+    """The comments around a report in its doc; a named block has its own."""
+    if not block:
+        return BEGIN, END
+    return BEGIN.replace(" -->", f" {block} -->"), END.replace(" -->", f" {block} -->")
 
 
 def router_report(splits: Sequence[str]) -> dict[str, Any]:
@@ -48,11 +68,11 @@ def router_report(splits: Sequence[str]) -> dict[str, Any]:
                                     "keep_threshold": head.keep_threshold,
                                     "min_tools": head.min_tools}}
     for split in splits:
-        cases = load_native(DATA / f"{split}.jsonl").cases
+        cases = load_native(split_path(split)).cases
         x, y = dataset_arrays(cases, registry, head.tool_names)
         out[split] = route_scores(router, head.predict(x), y, cases)
     embed(["warm up"])
-    cases = load_native(DATA / f"{splits[0]}.jsonl").cases[:50]
+    cases = load_native(split_path(splits[0])).cases[:50]
     times = []
     for case in cases:
         start = time.perf_counter()
@@ -105,12 +125,13 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(doc: Path, table: str) -> None:
-    """Put the tables between the REPORT markers of the doc (appended if absent)."""
+def write_doc(doc: Path, table: str, name: str = "") -> None:
+    """Put the tables between the doc's REPORT markers (named `name`; appended if absent)."""
+    begin, end = markers(name)
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    block = f"{BEGIN}\n{table}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    block = f"{begin}\n{table}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
         text += ("\n" if text else "") + block + "\n"
     doc.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +140,7 @@ def write_doc(doc: Path, table: str) -> None:
 
 def switching_report(splits: Sequence[str], limit: int, planners: Sequence[str], out: Path,
                      doc: Path, adapter: str | None = None, router: bool = True,
-                     resume: bool = False) -> str:
+                     resume: bool = False, block: str = "") -> str:
     """Score the router and the planners, write OUT/report.json and the doc's tables, and
     return the tables (Markdown)."""
     report: dict[str, Any] = {"splits": list(splits), "limit": limit, "planners": {}}
@@ -135,7 +156,7 @@ def switching_report(splits: Sequence[str], limit: int, planners: Sequence[str],
         print(json.dumps(report["router"]), file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
     for split in splits:
-        dataset = load_native(DATA / f"{split}.jsonl")
+        dataset = load_native(split_path(split))
         report["planners"].setdefault(split, {})
         for name in planners:
             if name in report["planners"][split]:
@@ -147,5 +168,5 @@ def switching_report(splits: Sequence[str], limit: int, planners: Sequence[str],
             print(split, name, json.dumps(report["planners"][split][name]), file=sys.stderr)
             (out / "report.json").write_text(json.dumps(report, indent=1), "utf-8")
     (out / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    write_doc(doc, markdown(report))
+    write_doc(doc, markdown(report), block)
     return markdown(report)

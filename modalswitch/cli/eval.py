@@ -151,7 +151,7 @@ def cmd_switching(args: argparse.Namespace) -> int:
     print(switching_report([s for s in args.splits.split(",") if s], args.limit,
                            [n for n in args.planners.split(",") if n], Path(args.out),
                            Path(args.doc), adapter=args.adapter, router=not args.no_router,
-                           resume=args.resume))
+                           resume=args.resume, block=args.block))
     return 0
 
 
@@ -228,12 +228,15 @@ def register(sub: Subparsers) -> None:
 
     p = verbs.add_parser("switching", help="router and planner configurations on the "
                          "switching splits; writes the docs table")
-    p.add_argument("--limit", type=int, default=24)
-    p.add_argument("--splits", default="dev,test")
+    p.add_argument("--limit", type=int, default=24, help="cases a split (0: all of them)")
+    p.add_argument("--splits", default="dev,test",
+                   help="comma-separated: train, dev, test, natural-dev, natural-test")
     p.add_argument("--planners", default="base,routed")
     p.add_argument("--adapter", default=None, help="GGUF LoRA adapter for tuned planners")
     p.add_argument("--out", default="runs/switching")
     p.add_argument("--doc", default="docs/switching.md")
+    p.add_argument("--block", default="", help="write the table between the doc's REPORT "
+                   "markers named BLOCK (<!-- REPORT:BEGIN BLOCK -->)")
     p.add_argument("--no-router", action="store_true")
     p.add_argument("--resume", action="store_true",
                    help="keep the (split, planner) rows already in OUT/report.json")

@@ -123,3 +123,28 @@ def test_switch_report_resumes_and_writes_the_doc_table(
     assert "| dev | tuned-routed | 24 | 0.750 | 1.000 | 0.500 | 0.250 |" in text
     assert main([*args[:-6], "--limit", "40", "--out", str(out), "--doc", str(doc)]) == 2
     assert "--limit 24, not 40" in capsys.readouterr().err
+
+
+def test_switch_report_reads_the_natural_sets_into_a_named_block(tmp_path: Path) -> None:
+    """A natural split's rows land between its own markers; the unnamed block stays."""
+    from modalswitch.evals.reports.switching import BEGIN, END, markers, split_path
+
+    assert split_path("natural-test").name == "natural-test.jsonl"
+    assert split_path("dev").parent.name == "switch"
+    with pytest.raises(Exception, match="natural-dev"):
+        split_path("natural")
+    out, doc = tmp_path / "out", tmp_path / "switching.md"
+    row = {"n": 241, "modality_accuracy": 0.9, "no_tool_accuracy": 1.0, "node_f1": 0.5,
+           "edge_f1": 0.25, "arg_value_f1": 0.5, "validity": 1.0, "plan_latency_p50_s": 1.5,
+           "plan_latency_p95_s": 3.0}
+    out.mkdir()
+    (out / "report.json").write_text(json.dumps(
+        {"splits": ["natural-test"], "limit": 0, "planners": {"natural-test": {"base": row}}}))
+    begin, end = markers("natural")
+    doc.write_text(f"{BEGIN}\ngenerated\n{END}\n{begin}\nold\n{end}\n")
+    assert main(["eval", "switching", "--resume", "--no-router", "--splits", "natural-test",
+                 "--planners", "base", "--limit", "0", "--out", str(out), "--doc", str(doc),
+                 "--block", "natural"]) == 0
+    text = doc.read_text()
+    assert "generated" in text and "old" not in text
+    assert "| natural-test | base | 241 | 0.900 |" in text.split(begin)[1]
