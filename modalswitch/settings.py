@@ -4,7 +4,7 @@ An environment variable beats the config file, which beats the default. The conf
 `$MODALSWITCH_CONFIG`, else `$MODALSWITCH_HOME/config.toml`:
 
     [planner]
-    name = "tuned-routed"         # the planner: an embedded configuration, openai:MODEL...
+    name = "routed"               # the planner: an embedded configuration, openai:MODEL...
     gguf = "/path/model.gguf"     # replaces the packaged 1.5B model
     adapter = "/path/adapter.gguf"
 
@@ -61,7 +61,7 @@ VARIABLES: tuple[Variable, ...] = (
              "$MODALSWITCH_HOME/models"),
     Variable("MODALSWITCH_PLANNER", "the planner `run`, `plan`, `eval` and `Agent()` use: "
              "an embedded configuration (base, routed, tuned, tuned-routed), `openai:MODEL` "
-             "or `ollama:MODEL`", "tuned-routed", "planner.name"),
+             "or `ollama:MODEL`", "routed", "planner.name"),
     Variable("MODALSWITCH_WRITER", "the chat model that writes text answers and text tools' "
              "output (`openai:MODEL`, `ollama:MODEL`, `embedded:NAME`...)",
              "the planner's writer", "planner.writer"),

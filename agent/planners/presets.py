@@ -2,9 +2,10 @@
 
 Four configurations, measured against each other in docs/switching.md:
 
-- `base`: Qwen2.5-Coder-1.5B-Instruct with the full tool catalog and few-shot examples.
-- `routed`: the switching router in front of `base` (text-only requests skip the planner,
-  the others see only the likely tools).
+- `base`: Qwen2.5-Coder-1.5B-Instruct with the full tool catalog and the nearest solved
+  examples as few-shot turns.
+- `routed` (the default): the switching router in front of `base` (only a sure text-only
+  verdict skips the planner; the others are planned over the likely tools).
 - `tuned`: Qwen2.5-Coder-0.5B-Instruct with the shipped switching LoRA adapter, full catalog.
 - `tuned-routed`: the router in front of `tuned`.
 
@@ -32,8 +33,9 @@ from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.weights import EMBEDDED_LLMS, QWEN_CODER_1_5B, assemble
 
 CONFIGS = ("base", "routed", "tuned", "tuned-routed")
-DEFAULT_CONFIG = "tuned-routed"
-"""The best configuration measured (docs/switching.md); `modalswitch plan/run` use it."""
+DEFAULT_CONFIG = "routed"
+"""The best configuration measured on requests as people write them (the natural sets of
+docs/switching.md); `modalswitch plan/run`, `eval` and `Agent()` use it."""
 
 
 def embedded_chat() -> LlamaCppChat:
