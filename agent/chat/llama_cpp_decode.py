@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,8 @@ class GrammarSampler:
                                                             b"root")
         if not self.sampler:
             raise ValueError("llama.cpp cannot parse this grammar (its log says where)")
+        # finalize, not __del__: it also runs at exit while llama_cpp's functions still exist
+        weakref.finalize(self, llama_cpp.llama_sampler_free, self.sampler)
         n_vocab = llm.n_vocab()
         self._one = (llama_cpp.llama_token_data * 1)()
         self._all = (llama_cpp.llama_token_data * n_vocab)()
@@ -70,10 +73,6 @@ class GrammarSampler:
     def accept(self, token: int) -> None:
         """Advance the grammar past a chosen token."""
         self._lib.llama_sampler_accept(self.sampler, token)
-
-    def __del__(self) -> None:
-        if getattr(self, "sampler", None):
-            self._lib.llama_sampler_free(self.sampler)
 
 
 def prepare(llm: Any, tokens: list[int]) -> None:
