@@ -102,18 +102,24 @@ def test_shipped_splits_match_the_current_registry() -> None:
         assert used == set(registry.names), "re-run modalswitch train data"
 
 
+def _saved_report(out: Path, split: str, planner: str, limit: int, n: int,
+                  modality: float) -> None:
+    """An OUT/report.json holding one planner row, as an earlier run leaves it."""
+    row = {"n": n, "modality_accuracy": modality, "no_tool_accuracy": 1.0, "node_f1": 0.5,
+           "edge_f1": 0.25, "arg_value_f1": 0.5, "validity": 1.0, "plan_latency_p50_s": 1.5,
+           "plan_latency_p95_s": 3.0}
+    out.mkdir()
+    (out / "report.json").write_text(json.dumps(
+        {"splits": [split], "limit": limit, "planners": {split: {planner: row}}}))
+
+
 def test_switch_report_resumes_and_writes_the_doc_table(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Rows already in OUT/report.json are kept (no planner is built) and land in the doc."""
     from modalswitch.evals.reports.switching import BEGIN, END
 
     out, doc = tmp_path / "out", tmp_path / "switching.md"
-    row = {"n": 24, "modality_accuracy": 0.75, "no_tool_accuracy": 1.0, "node_f1": 0.5,
-           "edge_f1": 0.25, "arg_value_f1": 0.5, "validity": 1.0, "plan_latency_p50_s": 1.5,
-           "plan_latency_p95_s": 3.0}
-    out.mkdir()
-    (out / "report.json").write_text(json.dumps(
-        {"splits": ["dev"], "limit": 24, "planners": {"dev": {"tuned-routed": row}}}))
+    _saved_report(out, "dev", "tuned-routed", limit=24, n=24, modality=0.75)
     doc.write_text(f"# Switching\n\n{BEGIN}\nold table\n{END}\n\nmore text\n")
     args = ["eval", "switching", "--resume", "--no-router", "--splits", "dev",
             "--planners", "tuned-routed", "--limit", "24", "--out", str(out), "--doc", str(doc)]
@@ -134,12 +140,7 @@ def test_switch_report_reads_the_natural_sets_into_a_named_block(tmp_path: Path)
     with pytest.raises(Exception, match="natural-dev"):
         split_path("natural")
     out, doc = tmp_path / "out", tmp_path / "switching.md"
-    row = {"n": 241, "modality_accuracy": 0.9, "no_tool_accuracy": 1.0, "node_f1": 0.5,
-           "edge_f1": 0.25, "arg_value_f1": 0.5, "validity": 1.0, "plan_latency_p50_s": 1.5,
-           "plan_latency_p95_s": 3.0}
-    out.mkdir()
-    (out / "report.json").write_text(json.dumps(
-        {"splits": ["natural-test"], "limit": 0, "planners": {"natural-test": {"base": row}}}))
+    _saved_report(out, "natural-test", "base", limit=0, n=241, modality=0.9)
     begin, end = markers("natural")
     doc.write_text(f"{BEGIN}\ngenerated\n{END}\n{begin}\nold\n{end}\n")
     assert main(["eval", "switching", "--resume", "--no-router", "--splits", "natural-test",
