@@ -37,7 +37,7 @@ demo: setup
 	$(VENV)/bin/modalswitch demo --out $(DEMO_DIR)
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=20  # the slowest tests, so their cost stays visible
 
 lint: setup
 	$(VENV)/bin/ruff check --no-cache .

@@ -38,9 +38,14 @@ def cache_key(tool: Tool[Any, Any], resolved_args: dict[str, Any]) -> str:
     # The checkpoint is part of the key: the same tool built on another model must not
     # reuse results (e.g. speech_to_text with Whisper base after tiny.en).
     blob = json.dumps({"tool": tool.name, "version": tool.version,
-                       "checkpoint": tool.checkpoint,
+                       "checkpoint": tool.checkpoint, **_settings(tool),
                        "args": _canonical(resolved_args)}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _settings(tool: Tool[Any, Any]) -> dict[str, Any]:
+    # only when there are some: keys of tools without settings stay what they were
+    return {"settings": tool.settings} if tool.settings else {}
 
 
 def _artifacts_in(value: Any) -> list[Artifact]:

