@@ -182,6 +182,41 @@ def fuzz_media(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
     return report
 
 
+def fuzz_messages(count: int, workdir: Path, seed: int | None = None) -> FuzzReport:
+    """Send `count` generated conversations (one to six lines each, plus the handshake) to
+    the MCP stdio server over the fake tools; cases counts the fuzzed lines."""
+    from modalswitch.evals.fuzz.messages import (
+        broken_promises,
+        conversation,
+        converse,
+        lines,
+        outcomes,
+    )
+
+    report = FuzzReport("mcp messages")
+    bait = _bait(workdir / "bait")
+    home = workdir / "home"
+    agent = Agent(ScriptedPlanner([{"steps": []}]), fuzz_registry(), home=home,
+                  policy=ExecutionPolicy(step_timeout_s=0.5, retries=0))
+    before = {p: sha256_file(p) for p in bait}
+
+    @given(lines([*bait, *SYSTEM_BAIT]))
+    def case(batch: list[tuple[str, Any]]) -> None:
+        sent, request_ids = conversation(batch)
+        report.cases += len(batch)
+        with FileWatch(read=[home], write=[home], forbidden=[*bait, *SYSTEM_BAIT]) as w:
+            replies = converse(agent, sent, set(request_ids))
+        report.outcomes.update(outcomes(replies))
+        problems = [*w.violations[:3], *broken_promises(sent, request_ids, replies)]
+        assert not problems, f"{problems} for lines {str(sent)[:500]}"
+
+    _run_hypothesis(case, count, seed, report, workdir)
+    changed = [str(p) for p in bait if sha256_file(p) != before[p]]
+    if changed:
+        report.violations.append(f"bait files changed: {changed}")
+    return report
+
+
 def write_summary(reports: list[FuzzReport], path: Path) -> dict[str, Any]:
     """Save the reports as JSON; returns what was written."""
     summary = {"ok": all(r.ok for r in reports), "reports": [r.as_dict() for r in reports]}

@@ -1,7 +1,9 @@
-"""`modalswitch fuzz [--plans N] [--files N] [--seed S] [--out DIR] [--json]`: the long fuzz.
+"""`modalswitch fuzz [--plans N] [--files N] [--conversations N] [--seed S] [--out DIR]
+[--json]`: the long fuzz.
 
 Generated plans run through validation and execution on the fake tools, mutated media files
-through input import, every case held to the promises (docs/reliability.md). Prints one line
+through input import, generated JSON-RPC conversations through the MCP stdio server, every
+case held to the promises (docs/reliability.md). Prints one line
 a fuzzer and writes DIR/summary.json; exits 1 when any case broke a promise.
 """
 
@@ -20,7 +22,12 @@ from modalswitch.errors import UserError
 def cmd_fuzz(args: argparse.Namespace) -> int:
     """Run the fuzzers and report."""
     try:
-        from modalswitch.evals.fuzz.harness import fuzz_media, fuzz_plans, write_summary
+        from modalswitch.evals.fuzz.harness import (
+            fuzz_media,
+            fuzz_messages,
+            fuzz_plans,
+            write_summary,
+        )
     except ImportError as exc:
         raise UserError(f"fuzzing needs hypothesis ({exc}): pip install 'modalswitch[dev]'") \
             from None
@@ -32,6 +39,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         reports.append(fuzz_plans(args.plans, out / "plans", args.seed))
     if args.files:
         reports.append(fuzz_media(args.files, out / "media", args.seed))
+    if args.conversations:
+        reports.append(fuzz_messages(args.conversations, out / "messages", args.seed))
     summary = write_summary(reports, out / "summary.json")
     if args.json:
         print(json.dumps(summary, indent=1))
@@ -53,6 +62,8 @@ def register(sub: Subparsers) -> None:
                        "(docs/reliability.md)")
     p.add_argument("--plans", type=int, default=10_000, help="generated plans (0: skip)")
     p.add_argument("--files", type=int, default=2_000, help="mutated media files (0: skip)")
+    p.add_argument("--conversations", type=int, default=700,
+                   help="generated MCP conversations of 1-6 lines each (0: skip)")
     p.add_argument("--seed", type=int, default=None, help="repeat a run exactly")
     p.add_argument("--out", metavar="DIR", help="work folder (default: HOME/fuzz/STAMP)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")

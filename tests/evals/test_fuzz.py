@@ -44,7 +44,8 @@ def test_the_watch_catches_a_read_outside_the_allowed_roots(tmp_path: Path) -> N
 
 def test_the_fuzz_command_writes_its_summary(tmp_path: Path) -> None:
     out = tmp_path / "fuzz"
-    assert main(["fuzz", "--plans", "20", "--files", "10", "--seed", "1",
-                 "--out", str(out)]) == 0
+    assert main(["fuzz", "--plans", "20", "--files", "10", "--conversations", "10",
+                 "--seed", "1", "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["ok"] and [r["target"] for r in summary["reports"]] == ["plans", "media"]
+    assert summary["ok"] and [r["target"] for r in summary["reports"]] == [
+        "plans", "media", "mcp messages"]
