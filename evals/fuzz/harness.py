@@ -60,7 +60,7 @@ class FuzzReport:
                 "outcomes": dict(self.outcomes.most_common()), "violations": self.violations}
 
 
-def _run_hypothesis(test: Callable[..., None], count: int, seed: int | None,
+def run_hypothesis(test: Callable[..., None], count: int, seed: int | None,
                     report: FuzzReport, workdir: Path) -> None:
     # Hypothesis keeps a cache folder; it goes in the fuzz folder, not the caller's cwd.
     set_hypothesis_home_dir(str(workdir / ".hypothesis"))
@@ -99,7 +99,7 @@ def _input_pool(folder: Path) -> list[Path]:
     return [*pool, note]
 
 
-def _bait(folder: Path) -> list[Path]:
+def bait_files(folder: Path) -> list[Path]:
     """Files no run may read or write: a plan names them, a tool must never open them."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {"secret.png": b"\x89PNG\r\n\x1a\nnot really", "voice.onnx": b"onnx bait",
@@ -112,7 +112,7 @@ def _bait(folder: Path) -> list[Path]:
 def fuzz_plans(count: int, workdir: Path, seed: int | None = None) -> FuzzReport:
     """Run `count` generated plans through an Agent over the fake tools."""
     report = FuzzReport("plans")
-    bait = _bait(workdir / "bait")
+    bait = bait_files(workdir / "bait")
     pool = _input_pool(workdir / "inputs")
     home, runs = workdir / "home", workdir / "runs"
     agent = Agent(ScriptedPlanner([{"steps": []}]), fuzz_registry(), home=home,
@@ -138,7 +138,7 @@ def fuzz_plans(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
         assert not problems, f"{outcome}: {problems} for plan {str(raw)[:500]}"
         shutil.rmtree(run_dir, ignore_errors=True)  # a failing case's folder is kept
 
-    _run_hypothesis(case, count, seed, report, workdir)
+    run_hypothesis(case, count, seed, report, workdir)
     changed = [str(p) for p in bait if sha256_file(p) != before[p]]
     if changed:
         report.violations.append(f"bait files changed: {changed}")
@@ -178,42 +178,7 @@ def fuzz_media(count: int, workdir: Path, seed: int | None = None) -> FuzzReport
         assert not w.violations, f"{w.violations[:3]} importing a mutated {origin}"
         assert not problems, f"{problems} importing a mutated {origin} ({len(data)} bytes)"
 
-    _run_hypothesis(case, count, seed, report, workdir)
-    return report
-
-
-def fuzz_messages(count: int, workdir: Path, seed: int | None = None) -> FuzzReport:
-    """Send `count` generated conversations (one to six lines each, plus the handshake) to
-    the MCP stdio server over the fake tools; cases counts the fuzzed lines."""
-    from modalswitch.evals.fuzz.messages import (
-        broken_promises,
-        conversation,
-        converse,
-        lines,
-        outcomes,
-    )
-
-    report = FuzzReport("mcp messages")
-    bait = _bait(workdir / "bait")
-    home = workdir / "home"
-    agent = Agent(ScriptedPlanner([{"steps": []}]), fuzz_registry(), home=home,
-                  policy=ExecutionPolicy(step_timeout_s=0.5, retries=0))
-    before = {p: sha256_file(p) for p in bait}
-
-    @given(lines([*bait, *SYSTEM_BAIT]))
-    def case(batch: list[tuple[str, Any]]) -> None:
-        sent, request_ids = conversation(batch)
-        report.cases += len(batch)
-        with FileWatch(read=[home], write=[home], forbidden=[*bait, *SYSTEM_BAIT]) as w:
-            replies = converse(agent, sent, set(request_ids))
-        report.outcomes.update(outcomes(replies))
-        problems = [*w.violations[:3], *broken_promises(sent, request_ids, replies)]
-        assert not problems, f"{problems} for lines {str(sent)[:500]}"
-
-    _run_hypothesis(case, count, seed, report, workdir)
-    changed = [str(p) for p in bait if sha256_file(p) != before[p]]
-    if changed:
-        report.violations.append(f"bait files changed: {changed}")
+    run_hypothesis(case, count, seed, report, workdir)
     return report
 
 

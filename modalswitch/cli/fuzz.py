@@ -22,12 +22,8 @@ from modalswitch.errors import UserError
 def cmd_fuzz(args: argparse.Namespace) -> int:
     """Run the fuzzers and report."""
     try:
-        from modalswitch.evals.fuzz.harness import (
-            fuzz_media,
-            fuzz_messages,
-            fuzz_plans,
-            write_summary,
-        )
+        from modalswitch.evals.fuzz.harness import fuzz_media, fuzz_plans, write_summary
+        from modalswitch.interfaces.mcp.fuzz import fuzz_messages
     except ImportError as exc:
         raise UserError(f"fuzzing needs hypothesis ({exc}): pip install 'modalswitch[dev]'") \
             from None

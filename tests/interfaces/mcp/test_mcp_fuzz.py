@@ -13,8 +13,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from modalswitch import Agent, ScriptedPlanner
-from modalswitch.evals.fuzz.harness import fuzz_messages
-from modalswitch.evals.fuzz.messages import broken_promises, conversation, converse, lines
+from modalswitch.interfaces.mcp.fuzz import (
+    broken_promises,
+    conversation,
+    converse,
+    fuzz_messages,
+    lines,
+)
 from modalswitch.interfaces.mcp.stdio import screen
 from modalswitch.tools.fakes import fake_registry
 

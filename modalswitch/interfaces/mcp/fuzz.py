@@ -1,5 +1,6 @@
-"""Generated JSON-RPC lines against the MCP stdio server: every request gets an answer, every
-malformed line its error, and nothing stops the server or reaches outside its home.
+"""Fuzzing the MCP stdio server (`modalswitch fuzz --conversations`): generated JSON-RPC
+lines, and every request gets an answer, every malformed line its error, and nothing stops
+the server or reaches outside its home.
 
 Arrays, numbers, null, broken JSON, wrong-typed params, names and arguments, paths to files
 a caller has no right to, and JSON nested thousands deep go to the real server (the SDK
@@ -13,11 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from hypothesis import given
 from hypothesis import strategies as st
 
 from modalswitch.agent.agent import Agent
-from modalswitch.interfaces.mcp import serve_stdio
+from modalswitch.agent.execution.executor import ExecutionPolicy
+from modalswitch.agent.planners.scripted import ScriptedPlanner
+from modalswitch.evals.fuzz.harness import SYSTEM_BAIT, FuzzReport, bait_files, run_hypothesis
+from modalswitch.evals.fuzz.tools import fuzz_registry
+from modalswitch.evals.fuzz.watch import FileWatch
+from modalswitch.interfaces.mcp.server import serve_stdio
 from modalswitch.interfaces.mcp.stdio import screen
+from modalswitch.tools.runtime.integrity import sha256_file
 
 INIT = {"jsonrpc": "2.0", "id": "init", "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {},
@@ -152,3 +160,30 @@ def outcomes(replies: list[dict[str, Any]]) -> list[str]:
             return "tool error" if result.get("isError") else "result"
         return "result" if "result" in reply else f"error {reply.get('error', {}).get('code')}"
     return [kind(r) for r in replies if r.get("id") not in ("init", "final")]
+
+
+def fuzz_messages(count: int, workdir: Path, seed: int | None = None) -> FuzzReport:
+    """Send `count` generated conversations (one to six lines each, plus the handshake) to
+    the MCP stdio server over the fake tools; cases counts the fuzzed lines."""
+    report = FuzzReport("mcp messages")
+    bait = bait_files(workdir / "bait")
+    home = workdir / "home"
+    agent = Agent(ScriptedPlanner([{"steps": []}]), fuzz_registry(), home=home,
+                  policy=ExecutionPolicy(step_timeout_s=0.5, retries=0))
+    before = {p: sha256_file(p) for p in bait}
+
+    @given(lines([*bait, *SYSTEM_BAIT]))
+    def case(batch: list[tuple[str, Any]]) -> None:
+        sent, request_ids = conversation(batch)
+        report.cases += len(batch)
+        with FileWatch(read=[home], write=[home], forbidden=[*bait, *SYSTEM_BAIT]) as w:
+            replies = converse(agent, sent, set(request_ids))
+        report.outcomes.update(outcomes(replies))
+        problems = [*w.violations[:3], *broken_promises(sent, request_ids, replies)]
+        assert not problems, f"{problems} for lines {str(sent)[:500]}"
+
+    run_hypothesis(case, count, seed, report, workdir)
+    changed = [str(p) for p in bait if sha256_file(p) != before[p]]
+    if changed:
+        report.violations.append(f"bait files changed: {changed}")
+    return report
