@@ -45,7 +45,8 @@ def cache_key(tool: Tool[Any, Any], resolved_args: dict[str, Any]) -> str:
 
 def _settings(tool: Tool[Any, Any]) -> dict[str, Any]:
     # only when there are some: keys of tools without settings stay what they were
-    return {"settings": tool.settings} if tool.settings else {}
+    settings = tool.settings  # a model tool reads its config file for them: once
+    return {"settings": settings} if settings else {}
 
 
 def _artifacts_in(value: Any) -> list[Artifact]:

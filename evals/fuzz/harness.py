@@ -61,7 +61,7 @@ class FuzzReport:
 
 
 def run_hypothesis(test: Callable[..., None], count: int, seed: int | None,
-                    report: FuzzReport, workdir: Path) -> None:
+                   report: FuzzReport, workdir: Path) -> None:
     # Hypothesis keeps a cache folder; it goes in the fuzz folder, not the caller's cwd.
     set_hypothesis_home_dir(str(workdir / ".hypothesis"))
     configured = settings(max_examples=count, database=None, deadline=None,

@@ -140,6 +140,12 @@ class ModelTool(Tool[InT, OutT]):
         """Default arguments from `[options.<slot>]` in the config file."""
         return options_for(self.slot)
 
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The config's options change outputs (steps, temperature, ...): a changed
+        `[options.<slot>]` must not be served results made under the old one."""
+        return self.options()
+
     def setting(self, given: Any, name: str, default: Any) -> Any:
         """An argument: the step's value, else the config's option, else the default."""
         if given is not None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from modalswitch.agent.execution.cache import cache_key
 from modalswitch.tools.fakes import fake_registry
 from modalswitch.tools.understand import SpeechToText
+from modalswitch.tools.understand.whisper_openai import WhisperTranscribe
 
 ARGS = {"audio": "@input0", "language": None}
 
@@ -23,3 +28,14 @@ def test_tools_without_settings_keep_their_key() -> None:
     assert tool.settings == {}
     assert cache_key(tool, {"image": "x"}) == cache_key(tool, {"image": "x"})
     assert cache_key(tool, {"image": "x"}) != cache_key(tool, {"image": "y"})
+
+
+def test_config_options_of_a_model_tool_change_the_key(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    tool = WhisperTranscribe()
+    plain = cache_key(tool, ARGS)
+    config = tmp_path / "config.toml"
+    config.write_text("[options.openai_whisper]\ntemperature = 0.0\n")
+    monkeypatch.setenv("MODALSWITCH_CONFIG", str(config))
+    assert tool.settings == {"temperature": 0.0}
+    assert cache_key(tool, ARGS) != plain
