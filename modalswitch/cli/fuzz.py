@@ -52,13 +52,24 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     return 0 if summary["ok"] else 1
 
 
+def _count(text: str) -> int:
+    """A case count: a whole number, 0 to skip that fuzzer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (skip) or more, not {value}")
+    return value
+
+
 def register(sub: Subparsers) -> None:
     """Add `fuzz`."""
     p = sub.add_parser("fuzz", help="fuzz plans and media files against the promises "
                        "(docs/reliability.md)")
-    p.add_argument("--plans", type=int, default=10_000, help="generated plans (0: skip)")
-    p.add_argument("--files", type=int, default=2_000, help="mutated media files (0: skip)")
-    p.add_argument("--conversations", type=int, default=700,
+    p.add_argument("--plans", type=_count, default=10_000, help="generated plans (0: skip)")
+    p.add_argument("--files", type=_count, default=2_000, help="mutated media files (0: skip)")
+    p.add_argument("--conversations", type=_count, default=700,
                    help="generated MCP conversations of 1-6 lines each (0: skip)")
     p.add_argument("--seed", type=int, default=None, help="repeat a run exactly")
     p.add_argument("--out", metavar="DIR", help="work folder (default: HOME/fuzz/STAMP)")

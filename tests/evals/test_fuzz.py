@@ -49,3 +49,10 @@ def test_the_fuzz_command_writes_its_summary(tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text())
     assert summary["ok"] and [r["target"] for r in summary["reports"]] == [
         "plans", "media", "mcp messages"]
+
+
+@pytest.mark.parametrize("count", ["-3", "many"])
+def test_the_fuzz_command_refuses_a_count_that_is_not_one(count: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fuzz", "--plans", "0", "--files", "0", "--conversations", count]) == 2
+    assert "--conversations" in capsys.readouterr().err
