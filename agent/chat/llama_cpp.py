@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session
+from modalswitch.agent.chat.prefix_store import PrefixStore
 from modalswitch.errors import GrammarError, MissingModelError
-from modalswitch.settings import gpu_layers
+from modalswitch.settings import gpu_layers, home
 from modalswitch.tools.contract.chat import Completion, Message
 from modalswitch.tools.runtime.devices import cpu_has, llama_gpu_layers
 
@@ -100,7 +101,8 @@ class LlamaCppChat:
     def __init__(self, model_path: str | os.PathLike[str], *, n_ctx: int = 4096,
                  n_batch: int = 256, n_threads: int | None = None, seed: int = 0,
                  lora_path: str | None = None, name: str | None = None,
-                 extra_buffers: bool | None = None, n_gpu_layers: int | None = None) -> None:
+                 extra_buffers: bool | None = None, n_gpu_layers: int | None = None,
+                 keep_openings: bool = True) -> None:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_batch = n_batch  # also sizes llama-cpp-python's logits buffer (n_batch x vocab)
@@ -121,6 +123,11 @@ class LlamaCppChat:
         self._last: list[Message] = []
         self._lock = threading.Lock()  # one llama context: calls must not interleave
         self.load_s: float | None = None
+        self.keep_openings = keep_openings
+        """Save the KV state of long system messages under the home for the next process
+        (agent/chat/prefix_store.py)."""
+        self._openings: dict[str, list[int]] = {}
+        self._store: PrefixStore | None = None
 
     @classmethod
     def shared(cls, model_path: str | os.PathLike[str], *, lora_path: str | None = None,
@@ -218,7 +225,9 @@ class LlamaCppChat:
             pin = self._restore_pin(llm, messages)
             prompt = self._formatter(messages=messages).prompt
             tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
-            session = Session(llm, tokens, self._gbnf_sampler)
+            session = Session(llm, tokens, self._gbnf_sampler,
+                              opening=self._opening(llm, messages, tokens),
+                              store=self._prefix_store())
             yield session
             if pin is None:
                 self._pin(llm, messages[:-1])
@@ -244,7 +253,8 @@ class LlamaCppChat:
         max_tokens = min(max_tokens, self.n_ctx - len(tokens))
         if max_tokens <= 0:
             raise ValueError(f"the prompt is {len(tokens)} tokens, the context {self.n_ctx}")
-        out = greedy(llm, tokens, max_tokens, sampler)
+        out = greedy(llm, tokens, max_tokens, sampler, self._opening(llm, messages, tokens),
+                     self._prefix_store())
         return llm.detokenize(out).decode("utf-8", errors="ignore"), len(tokens), len(out)
 
     def _sampled(self, llm: Any, messages: list[Message], max_tokens: int,
@@ -259,6 +269,33 @@ class LlamaCppChat:
         usage = out.get("usage", {})
         return (out["choices"][0]["message"]["content"] or "",
                 usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
+
+    def _opening(self, llm: Any, messages: list[Message], tokens: list[int]) -> int:
+        """How many of the prompt's tokens every prompt with its system message starts
+        with (through the next turn's header); 0 without a system message."""
+        if len(messages) < 2 or messages[0]["role"] != "system" or self._formatter is None:
+            return 0
+        system = messages[0]["content"]
+        if system not in self._openings:
+            probes = [llm.tokenize(self._formatter(messages=[
+                messages[0], {"role": "user", "content": word}]).prompt.encode("utf-8"),
+                add_bos=False, special=True) for word in ("yes", "no")]
+            shared = 0
+            for a, b in zip(*probes, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            if len(self._openings) >= 16:
+                self._openings.pop(next(iter(self._openings)))
+            self._openings[system] = probes[0][:shared]
+        opening = self._openings[system]
+        return len(opening) if tokens[:len(opening)] == opening else 0
+
+    def _prefix_store(self) -> PrefixStore | None:
+        if self.keep_openings and self._store is None:
+            self._store = PrefixStore(home() / "cache" / "llm-prefix", self.model_path,
+                                      self.lora_path, self.n_ctx)
+        return self._store
 
     def _restore_pin(self, llm: Any, messages: list[Message]) -> _Pin | None:
         """Put back the pinned state of this prompt's shared prefix if it was evicted."""

@@ -26,6 +26,7 @@ from modalswitch.agent.chat.constrained import (
     to_gbnf,
     to_regex,
 )
+from modalswitch.agent.chat.prefix_store import MIN_TOKENS, PrefixStore
 
 
 class GrammarSampler:
@@ -75,8 +76,11 @@ class GrammarSampler:
         self._lib.llama_sampler_accept(self.sampler, token)
 
 
-def prepare(llm: Any, tokens: list[int]) -> None:
-    """Evaluate a prompt, reusing the KV cache of its longest prefix shared with the last one."""
+def prepare(llm: Any, tokens: list[int], opening: int = 0,
+            store: PrefixStore | None = None) -> None:
+    """Evaluate a prompt, reusing the KV cache of its longest prefix shared with the last
+    one; the first `opening` tokens (the fixed system message) come from `store` when the
+    cache lacks them, and go into it when they had to be read."""
     cached = llm.input_ids[:llm.n_tokens].tolist()
     shared = 0
     for a, b in zip(cached, tokens, strict=False):
@@ -88,17 +92,25 @@ def prepare(llm: Any, tokens: list[int]) -> None:
         llm.n_tokens = shared
     else:
         llm.reset()
+    use_store = store is not None and MIN_TOKENS <= opening < len(tokens)
+    if use_store and llm.n_tokens < opening:
+        assert store is not None
+        head = tokens[:opening]
+        if not store.load(llm, head):
+            llm.eval(head[llm.n_tokens:])
+            store.save(llm, head)
     llm.eval(tokens[llm.n_tokens:])
 
 
 def greedy(llm: Any, tokens: list[int], max_tokens: int,
-           grammar: GrammarSampler | None = None) -> list[int]:
+           grammar: GrammarSampler | None = None, opening: int = 0,
+           store: PrefixStore | None = None) -> list[int]:
     """The greedy continuation of a prompt, stopping at an end-of-generation token."""
     import llama_cpp
 
     vocab = llm._model.vocab
     n_vocab = llm.n_vocab()
-    prepare(llm, tokens)
+    prepare(llm, tokens, opening, store)
     if grammar is not None:
         grammar.reset()
     out: list[int] = []
@@ -125,7 +137,8 @@ class Session:
     forcing it would push a small model off its own tokenization and its choices with it.
     """
 
-    def __init__(self, llm: Any, tokens: list[int], sampler: Callable[[str], GrammarSampler]):
+    def __init__(self, llm: Any, tokens: list[int], sampler: Callable[[str], GrammarSampler],
+                 *, opening: int = 0, store: PrefixStore | None = None):
         self.llm = llm
         self._sampler = sampler
         self._written: list[str] = []
@@ -134,7 +147,7 @@ class Session:
         self.prompt_tokens = len(tokens)
         self.forced_tokens = 0
         self.generated_tokens = 0
-        prepare(llm, tokens)
+        prepare(llm, tokens, opening, store)
 
     @property
     def text(self) -> str:

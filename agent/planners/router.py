@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.planners.sentence_encoder import BertSentenceEncoder
 from modalswitch.agent.planners.shipped import ROUTER_HEAD, trained_file
 from modalswitch.errors import MissingModelError
 from modalswitch.tools.contract.modality import Modality
@@ -48,23 +49,32 @@ def embedder_path() -> str:
 
 
 def encoder(model: str | None = None) -> Any:
-    """A cached SentenceTransformer on CPU (the packaged MiniLM unless a model is given)."""
+    """A cached sentence encoder on CPU (the packaged MiniLM unless a model is given): BERT
+    folders run in numpy (sentence_encoder.py, no torch import), others through
+    sentence-transformers."""
     key = model or embedder_path()
     with _LOCK:
         if key not in _ENCODERS:
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise MissingModelError("router", key, "pip install sentence-transformers") \
-                    from exc
-            _ENCODERS[key] = SentenceTransformer(key, device="cpu")
+            if BertSentenceEncoder.supports(key):
+                _ENCODERS[key] = BertSentenceEncoder(key)
+            else:
+                try:
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise MissingModelError("router", key, "pip install sentence-transformers"
+                                            ) from exc
+                _ENCODERS[key] = SentenceTransformer(key, device="cpu")
         return _ENCODERS[key]
 
 
-def embed(texts: Sequence[str], model: str | None = None, batch_size: int = 64) -> np.ndarray:
+def embed(texts: Sequence[str], model: str | None = None, batch_size: int = 16) -> np.ndarray:
     """Unit-length sentence embeddings, one row per text."""
-    vectors = encoder(model).encode(list(texts), batch_size=batch_size,
-                                    normalize_embeddings=True, show_progress_bar=False)
+    chosen = encoder(model)
+    if isinstance(chosen, BertSentenceEncoder):
+        vectors = chosen.encode(list(texts), batch_size=batch_size)
+    else:
+        vectors = chosen.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)
 
 
