@@ -20,7 +20,7 @@ from typing import Any
 
 from modalswitch.agent.chat.constrained import StepwiseChat
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
-from modalswitch.agent.plan.model import Plan, Step
+from modalswitch.agent.plan.model import Plan, Step, StepRef, refs_in
 from modalswitch.agent.plan.schema import WANTS_KEY, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.canonical import canonical_plan
@@ -80,6 +80,25 @@ def default_outputs(plan: Plan) -> Plan:
     used = {dep for step in plan.steps for dep in step.dependencies()}
     return plan.model_copy(update={"outputs": [f"@{s.id}" for s in plan.steps
                                                if s.id not in used]})
+
+
+def without_unused_steps(plan: Plan) -> Plan:
+    """The plan without steps whose results reach neither its outputs nor a step that does.
+
+    A small model sometimes adds a step and then delivers something else ("wants" text,
+    and a picture or sound made on the way that the writer will not deliver); running it
+    would only cost time, since a text answer is written from the request, not from step
+    results. Ids are kept (they are names).
+    """
+    if not plan.outputs:
+        return plan
+    needed = {ref.step for out in plan.outputs for ref in refs_in(out)
+              if isinstance(ref, StepRef)}
+    for step in reversed(plan.steps):  # references point backwards: one pass suffices
+        if step.id in needed:
+            needed |= step.dependencies()
+    kept = [s for s in plan.steps if s.id in needed]
+    return plan if len(kept) == len(plan.steps) else plan.model_copy(update={"steps": kept})
 
 
 class LLMPlanner:
@@ -251,7 +270,8 @@ class LLMPlanner:
 def finish_plan(text: str, registry: Registry,
                 inputs: Sequence[InputSpec] | None = None) -> Plan:
     """A decoded plan: parsed, its "wants" words flag kept, out-of-range optional settings
-    dropped, input file names bound, missing outputs filled (PlanError if it is not JSON)."""
+    dropped, input file names bound, missing outputs filled, and in a plan that wants words
+    alone, steps whose results reach no output dropped (PlanError if it is not JSON)."""
     plan = Plan.parse(text)
     try:
         wants = json.loads(text).get(WANTS_KEY)
@@ -261,5 +281,7 @@ def finish_plan(text: str, registry: Registry,
         plan = plan.model_copy(update={"answer": True})
     if inputs is not None:
         plan = default_outputs(bind_input_names(plan, inputs, registry))
+    if wants == Modality.TEXT.value:  # words alone: what reaches no output is never seen
+        plan = without_unused_steps(plan)
     return clean_settings(plan, registry) if all(s.tool in registry for s in plan.steps) \
         else plan

@@ -223,7 +223,8 @@ class PlanWriter:
                 break
             self._write_step(dec, state, usable)
         if state.steps:
-            self._write_outputs(dec, state, target)
+            self._write_outputs(dec, state, target, words_only=target is Modality.TEXT
+                                and not words)
         return dec.text
 
     def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
@@ -273,9 +274,14 @@ class PlanWriter:
                 dec.force(close_json(text[1:]))
                 picked = _pick(dec, nexts)
 
-    def _write_outputs(self, dec: Decoder, state: _State, target: Modality) -> None:
-        """The output references after `"outputs":[`, up to the plan's closing brace."""
-        produced = [s for s in state.sources if not s.ref.startswith("@input")]
+    def _write_outputs(self, dec: Decoder, state: _State, target: Modality,
+                       words_only: bool = False) -> None:
+        """The output references after `"outputs":[`, up to the plan's closing brace.
+
+        A plan that wants words alone ("wants":"text") delivers text only: a picture or a
+        sound made on the way is not what the user asked for."""
+        produced = [s for s in state.sources if not s.ref.startswith("@input")
+                    and (not words_only or s.modality is Modality.TEXT)]
         chosen: list[_Source] = []
         while True:
             done = (any(s.modality is target for s in chosen)

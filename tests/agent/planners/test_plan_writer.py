@@ -89,6 +89,8 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     wanted = words or target
     if plan.steps:
         assert wanted in output_modalities(plan, registry, inputs), text
+        if raw["wants"] == "text":  # words alone: no picture or sound delivered
+            assert set(output_modalities(plan, registry, inputs)) == {"text"}, text
         assert [s.id for s in plan.steps] == [f"s{i}" for i in range(1, len(plan.steps) + 1)]
     else:
         assert wanted == "text" and not writer.steps_required, text

@@ -62,6 +62,23 @@ def test_missing_outputs_default_to_the_final_steps(registry):
     assert plan.outputs == ["@s2"]
 
 
+def test_a_words_only_plan_drops_steps_whose_results_reach_no_output(registry):
+    steps = [{"id": "s1", "tool": "fake_speak", "args": {"text": "hello"}},
+             {"id": "s2", "tool": "fake_draw", "args": {"text": "a lighthouse"}},  # unused
+             {"id": "s3", "tool": "fake_transcribe", "args": {"audio": "@s1.audio"}},
+             {"id": "s4", "tool": "fake_speak", "args": {"text": "@s3.text"}}]  # unused
+    chat = ScriptedChat([{"wants": "text", "steps": steps, "outputs": ["@s3.text"]}])
+    tracer = Tracer()
+    plan = LLMPlanner(chat, registry).plan("what does hello sound like, in words?", [], tracer)
+    assert [s.id for s in plan.steps] == ["s1", "s3"]  # s1 stays: s3 reads it
+    assert plan.outputs == ["@s3.text"]
+    attempt = next(e for e in tracer.events if e.type == "plan_attempt")
+    assert '"s4"' in attempt.raw  # the trace keeps what the model wrote
+    # a plan that wants a medium keeps every step the model wrote
+    chat = ScriptedChat([{"wants": "audio", "steps": steps, "outputs": ["@s4.audio"]}])
+    assert len(LLMPlanner(chat, registry).plan("say hello", []).steps) == 4
+
+
 def test_text_only_requests_are_answered_without_the_tool_prompt(registry, home, tmp_path):
     chat = ScriptedChat([{"steps": [], "outputs": []}, "Paris is the capital of France."])
     agent = Agent(LLMPlanner(chat, registry), registry, home=home)
