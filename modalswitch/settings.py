@@ -54,8 +54,9 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("MODALSWITCH_HOME", "the artifact store, step cache, assembled models and "
-             "default run folders", "~/.cache/modalswitch"),
+    Variable("MODALSWITCH_HOME", "the artifact store, step cache, assembled models, the "
+             "planner's saved system-prompt state and default run folders",
+             "~/.cache/modalswitch"),
     Variable("MODALSWITCH_CONFIG", "the config file", "$MODALSWITCH_HOME/config.toml"),
     Variable("MODALSWITCH_MODELS_DIR", "where model files assembled from packages go",
              "$MODALSWITCH_HOME/models"),
