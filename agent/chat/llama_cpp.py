@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session
+from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session, shared_prefix
 from modalswitch.agent.chat.prefix_store import PrefixStore
 from modalswitch.errors import GrammarError, MissingModelError
 from modalswitch.settings import gpu_layers, home
@@ -280,14 +280,9 @@ class LlamaCppChat:
             probes = [llm.tokenize(self._formatter(messages=[
                 messages[0], {"role": "user", "content": word}]).prompt.encode("utf-8"),
                 add_bos=False, special=True) for word in ("yes", "no")]
-            shared = 0
-            for a, b in zip(*probes, strict=False):
-                if a != b:
-                    break
-                shared += 1
             if len(self._openings) >= 16:
                 self._openings.pop(next(iter(self._openings)))
-            self._openings[system] = probes[0][:shared]
+            self._openings[system] = probes[0][:shared_prefix(*probes)]
         opening = self._openings[system]
         return len(opening) if tokens[:len(opening)] == opening else 0
 

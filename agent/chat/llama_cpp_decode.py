@@ -76,25 +76,28 @@ class GrammarSampler:
         self._lib.llama_sampler_accept(self.sampler, token)
 
 
+def shared_prefix(a: list[int], b: list[int]) -> int:
+    """How many leading tokens two token lists have in common."""
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared
+
+
 def prepare(llm: Any, tokens: list[int], opening: int = 0,
             store: PrefixStore | None = None) -> None:
     """Evaluate a prompt, reusing the KV cache of its longest prefix shared with the last
     one; the first `opening` tokens (the fixed system message) come from `store` when the
     cache lacks them, and go into it when they had to be read."""
-    cached = llm.input_ids[:llm.n_tokens].tolist()
-    shared = 0
-    for a, b in zip(cached, tokens, strict=False):
-        if a != b:
-            break
-        shared += 1
-    shared = min(shared, len(tokens) - 1)  # the last prompt token is decoded for its logits
+    shared = min(shared_prefix(llm.input_ids[:llm.n_tokens].tolist(), tokens),
+                 len(tokens) - 1)  # the last prompt token is decoded for its logits
     if shared > 0 and llm._ctx.kv_cache_seq_rm(-1, shared, -1):
         llm.n_tokens = shared
     else:
         llm.reset()
-    use_store = store is not None and MIN_TOKENS <= opening < len(tokens)
-    if use_store and llm.n_tokens < opening:
-        assert store is not None
+    if store is not None and MIN_TOKENS <= opening < len(tokens) and llm.n_tokens < opening:
         head = tokens[:opening]
         if not store.load(llm, head):
             llm.eval(head[llm.n_tokens:])
