@@ -13,10 +13,11 @@ rules). What is dropped is still checked by plan validation, and repaired if bro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from typing import Any
 
 from modalswitch.tools.contract.fields import field_kind
-from modalswitch.tools.contract.modality import Modality
+from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.contract.schemas import input_schema
 
@@ -25,15 +26,20 @@ WANTS_KEY = "wants"
 
 
 def wants_options(modalities: Sequence[Modality]) -> list[str]:
-    """What "wants" may say: a modality, or text+MEDIA (words and a medium)."""
-    options = [m.value for m in modalities]
-    return options + [f"text+{m.value}" for m in modalities if m is not Modality.TEXT]
+    """What "wants" may say: "text"; one or more media in MEDIA order ("image",
+    "image+audio"); or "text+" before media (words as well as media)."""
+    media = [m.value for m in MEDIA if m in modalities]
+    combos = ["+".join(c) for n in range(1, len(media) + 1) for c in combinations(media, n)]
+    text = [Modality.TEXT.value] if Modality.TEXT in modalities else []
+    return text + combos + [f"{Modality.TEXT.value}+{c}" for c in combos]
 
 
-def parse_wants(value: str) -> tuple[Modality, bool]:
-    """(the modality the plan must produce, whether the answer also has words)."""
-    words, _, medium = value.rpartition("+")
-    return Modality(medium), bool(words)
+def parse_wants(value: str) -> tuple[tuple[Modality, ...], bool]:
+    """(the modalities the plan must produce, whether the answer also has words written
+    for it): "text" -> ((TEXT,), False), "text+image+audio" -> ((IMAGE, AUDIO), True)."""
+    parts = [Modality(p) for p in value.split("+")]
+    media = tuple(m for m in MEDIA if m in parts)
+    return (media, Modality.TEXT in parts) if media else ((Modality.TEXT,), False)
 
 
 _KEEP = frozenset({"type", "properties", "required", "items", "anyOf", "oneOf", "enum",

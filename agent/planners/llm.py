@@ -21,7 +21,7 @@ from typing import Any
 from modalswitch.agent.chat.constrained import StepwiseChat
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
 from modalswitch.agent.plan.model import Plan, Step, StepRef, refs_in
-from modalswitch.agent.plan.schema import WANTS_KEY, plan_json_schema
+from modalswitch.agent.plan.schema import WANTS_KEY, parse_wants, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings
@@ -38,24 +38,39 @@ from modalswitch.tools.contract.registry import Registry
 
 def complete_wants(raw: str, plan: Plan, registry: Registry,
                    inputs: Sequence[InputSpec]) -> Plan:
-    """Finish a valid plan that falls short of its own "wants" by one text converter step.
+    """Finish a valid plan that falls short of its own "wants" by text converter steps.
 
     A small model often names the goal ("wants": "audio") and then stops at the text that
     should be spoken; asked to repair, it tends to write the same plan again. When the
-    registry has a tool that turns text alone into the wanted modality (text_to_speech for
+    registry has a tool that turns text alone into a wanted medium (text_to_speech for
     audio) and the plan outputs text, the missing step is unambiguous, so it is added here
     (like `bind_input_names`) instead of costing another LLM call.
     """
+    wanted = _wants(raw)
+    if wanted is None:
+        return plan
+    for medium in wanted[0]:
+        if medium in MEDIA:
+            plan = _add_converter(plan, medium, registry, inputs)
+    return plan
+
+
+def _wants(raw: str) -> tuple[tuple[Modality, ...], bool] | None:
+    """A plan text's parsed "wants", or None when it has none that parses."""
     try:
-        wants = json.loads(raw).get(WANTS_KEY)
-    except (json.JSONDecodeError, AttributeError):
+        value = json.loads(raw).get(WANTS_KEY)
+        return parse_wants(value) if isinstance(value, str) else None
+    except (json.JSONDecodeError, AttributeError, ValueError):
+        return None
+
+
+def _add_converter(plan: Plan, medium: Modality, registry: Registry,
+                   inputs: Sequence[InputSpec]) -> Plan:
+    """The plan with a text-to-`medium` step on its last text output, when it delivers no
+    `medium` yet and the registry has such a converter."""
+    if medium.value in output_modalities(plan, registry, inputs):
         return plan
-    if isinstance(wants, str):
-        wants = wants.rpartition("+")[2]
-    if wants not in [m.value for m in MEDIA] or wants in output_modalities(plan, registry,
-                                                                             inputs):
-        return plan
-    converter = next((t for t in registry.producing(Modality(wants))
+    converter = next((t for t in registry.producing(medium)
                       if [n for n, f in t.Input.model_fields.items() if f.is_required()]
                       == ["text"] and field_kind(t.Input, "text").modality is Modality.TEXT),
                      None)
@@ -85,10 +100,9 @@ def default_outputs(plan: Plan) -> Plan:
 def without_unused_steps(plan: Plan) -> Plan:
     """The plan without steps whose results reach neither its outputs nor a step that does.
 
-    A small model sometimes adds a step and then delivers something else ("wants" text,
-    and a picture or sound made on the way that the writer will not deliver); running it
-    would only cost time, since a text answer is written from the request, not from step
-    results. Ids are kept (they are names).
+    A small model sometimes adds a step and then delivers something else (a picture or a
+    sound made on the way that the writer will not deliver, since the plan does not say
+    it wants it); running it would only cost time. Ids are kept (they are names).
     """
     if not plan.outputs:
         return plan
@@ -270,18 +284,14 @@ class LLMPlanner:
 def finish_plan(text: str, registry: Registry,
                 inputs: Sequence[InputSpec] | None = None) -> Plan:
     """A decoded plan: parsed, its "wants" words flag kept, out-of-range optional settings
-    dropped, input file names bound, missing outputs filled, and in a plan that wants words
-    alone, steps whose results reach no output dropped (PlanError if it is not JSON)."""
+    dropped, input file names bound, missing outputs filled, and steps whose results reach
+    no output dropped (PlanError if it is not JSON)."""
     plan = Plan.parse(text)
-    try:
-        wants = json.loads(text).get(WANTS_KEY)
-    except (json.JSONDecodeError, AttributeError):
-        wants = None
-    if isinstance(wants, str) and "+" in wants:
+    wanted = _wants(text)
+    if wanted is not None and wanted[1]:
         plan = plan.model_copy(update={"answer": True})
     if inputs is not None:
         plan = default_outputs(bind_input_names(plan, inputs, registry))
-    if wants == Modality.TEXT.value:  # words alone: what reaches no output is never seen
-        plan = without_unused_steps(plan)
+    plan = without_unused_steps(plan)  # what reaches no output is never seen
     return clean_settings(plan, registry) if all(s.tool in registry for s in plan.steps) \
         else plan

@@ -6,14 +6,14 @@ The structure is forced and the model only chooses where there is a choice:
 
 - step ids are s1, s2, ... in order (forced);
 - a tool is offered only when every media argument it needs has a source (a user input or
-  an earlier step's output of that modality), and only while the wanted modality stays
+  an earlier step's output of that modality), and only while every wanted modality stays
   reachable within the steps left;
 - a reference names an input or an earlier step's output field of the modality the
   argument needs; a text argument is such a reference or a literal that cannot start
   with "@" (so it never reads as a reference) nor with an input's file name (a model that
   writes the name of a screenshot as the text to speak meant the screenshot);
-- the steps can only end once something of the wanted modality exists, and `outputs`
-  must include it;
+- the steps can only end once something of each wanted modality exists; `outputs` must
+  include it, and no medium the plan does not say it wants;
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
 
 Settings (numbers, enums) keep their JSON type by grammar; a value outside its range is
@@ -162,33 +162,41 @@ class PlanWriter:
     def _outputs(self, tool: Tool[Any, Any]) -> set[Modality]:
         return set(tool.output_modalities)
 
-    def reachable(self, have: set[Modality], target: Modality, steps_left: int) -> bool:
-        """Whether a step can produce `target` within `steps_left` more steps."""
-        available, produced = set(have), set()
-        for _ in range(steps_left):
-            made = {m for t in self.tools if self._needs(t) <= available
-                    for m in self._outputs(t)}
-            produced |= made
-            if target in produced:
-                return True
-            if made <= available:
-                return False
-            available |= made
-        return False
+    def steps_to(self, have: set[Modality], target: Modality) -> float:
+        """Steps that make `target` from what is had, counting the making of each input a
+        step needs separately: never fewer than the fewest, so a target judged within
+        reach always is (taking the first step of that count's plan lowers it by one)."""
+        cost = {m: 0.0 if m in have else float("inf") for m in Modality}
+        changed = True
+        while changed:  # costs only fall, and are whole numbers: this ends
+            changed = False
+            for tool in self.tools:
+                price = 1 + sum(cost[m] for m in self._needs(tool))
+                for m in self._outputs(tool):
+                    if price < cost[m]:
+                        cost[m], changed = price, True
+        return min((1 + sum(cost[m] for m in self._needs(t)) for t in self.tools
+                    if target in self._outputs(t)), default=float("inf"))
+
+    def reachable(self, have: set[Modality], targets: Sequence[Modality],
+                  steps_left: int) -> bool:
+        """Whether steps can make every target within `steps_left` more steps."""
+        return sum(self.steps_to(have, t) for t in targets) <= steps_left
 
     def _have(self, state: _State) -> set[Modality]:
         return {s.modality for s in state.sources} | {Modality.TEXT}
 
-    def usable_tools(self, state: _State, target: Modality) -> list[Tool[Any, Any]]:
-        """Tools whose needs are met now and after which the target is made or still can be."""
+    def usable_tools(self, state: _State, targets: Sequence[Modality]) -> list[Tool[Any, Any]]:
+        """Tools whose needs are met now and after which every target not yet made can
+        still be made in the steps left."""
         have = self._have(state)
         left = self.max_steps - state.steps - 1
-        done = state.produced(target)
+        pending = [t for t in targets if not state.produced(t)]
         return [t for t in self.tools if self._needs(t) <= have
                 and all(_value_grammar(t, n, self._settings[t.name].get(n, {}), state)
                         is not None for n, i in t.Input.model_fields.items() if i.is_required())
-                and (done or target in self._outputs(t)
-                     or self.reachable(have | self._outputs(t), target, left))]
+                and self.reachable(have | self._outputs(t),
+                                   [m for m in pending if m not in self._outputs(t)], left)]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -210,11 +218,12 @@ class PlanWriter:
                                                              and not self.steps_required)]
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
-        target, words = parse_wants(chosen.split('"', 1)[0])
-        must_act = self.steps_required or target is not Modality.TEXT or words
+        targets, words = parse_wants(chosen.split('"', 1)[0])
+        must_act = self.steps_required or words or targets != (Modality.TEXT,)
         while True:
-            usable = self.usable_tools(state, target) if state.steps < self.max_steps else []
-            can_close = state.produced(target) if state.steps else not must_act
+            usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []
+            can_close = (all(state.produced(t) for t in targets) if state.steps
+                         else not must_act)
             opener = ("," if state.steps else "") + f'{{"id":"s{state.steps + 1}","tool":"'
             close = '],"outputs":[' if state.steps else '],"outputs":[]}'
             options = ([opener] if usable else []) + ([close] if can_close else [])
@@ -223,8 +232,7 @@ class PlanWriter:
                 break
             self._write_step(dec, state, usable)
         if state.steps:
-            self._write_outputs(dec, state, target, words_only=target is Modality.TEXT
-                                and not words)
+            self._write_outputs(dec, state, targets)
         return dec.text
 
     def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
@@ -274,18 +282,20 @@ class PlanWriter:
                 dec.force(close_json(text[1:]))
                 picked = _pick(dec, nexts)
 
-    def _write_outputs(self, dec: Decoder, state: _State, target: Modality,
-                       words_only: bool = False) -> None:
+    def _write_outputs(self, dec: Decoder, state: _State,
+                       targets: Sequence[Modality]) -> None:
         """The output references after `"outputs":[`, up to the plan's closing brace.
 
-        A plan that wants words alone ("wants":"text") delivers text only: a picture or a
-        sound made on the way is not what the user asked for."""
+        Something of every wanted modality is delivered, and no medium beyond them: a
+        picture or a sound made on the way is not what the user asked for (text results,
+        a transcript or a summary, may go with any answer)."""
+        allowed = {Modality.TEXT, *targets}
         produced = [s for s in state.sources if not s.ref.startswith("@input")
-                    and (not words_only or s.modality is Modality.TEXT)]
+                    and s.modality in allowed]
         chosen: list[_Source] = []
         while True:
-            done = (any(s.modality is target for s in chosen)
-                    or not any(s.modality is target for s in produced))
+            done = all(any(s.modality is t for s in chosen)
+                       or not any(s.modality is t for s in produced) for t in targets)
             left = [s for s in produced if s not in chosen]
             options = [("," if chosen else "") + json_literal(s.ref) for s in left]
             if (chosen and done) or not left or len(chosen) >= MAX_ITEMS:

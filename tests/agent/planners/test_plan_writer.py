@@ -20,6 +20,7 @@ from random_decoder import RandomDecoder
 from modalswitch import Modality, Plan, Registry, Tool, ToolContext
 from modalswitch.agent.chat.constrained import JsonString, to_regex
 from modalswitch.agent.plan import InputSpec, check_plan, output_modalities
+from modalswitch.agent.plan.schema import parse_wants
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
 from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
 
@@ -85,15 +86,14 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     raw = json.loads(text)
     plan = clean_settings(Plan.parse(raw), registry)
     assert check_plan(plan, registry, inputs) == [], text
-    target, _, words = raw["wants"].partition("+")
-    wanted = words or target
+    targets, _ = parse_wants(raw["wants"])
     if plan.steps:
-        assert wanted in output_modalities(plan, registry, inputs), text
-        if raw["wants"] == "text":  # words alone: no picture or sound delivered
-            assert set(output_modalities(plan, registry, inputs)) == {"text"}, text
+        delivered = set(output_modalities(plan, registry, inputs))
+        assert {t.value for t in targets} <= delivered, text  # everything it says it wants
+        assert delivered <= {"text", *(t.value for t in targets)}, text  # and no more media
         assert [s.id for s in plan.steps] == [f"s{i}" for i in range(1, len(plan.steps) + 1)]
     else:
-        assert wanted == "text" and not writer.steps_required, text
+        assert raw["wants"] == "text" and not writer.steps_required, text
     if require_steps and writer.steps_required:
         assert plan.steps, text
     names = tuple(spec.name for spec in inputs)
@@ -136,10 +136,10 @@ def test_a_writer_never_offers_a_tool_whose_inputs_cannot_exist() -> None:
             return TextOut(text="")
 
     writer = PlanWriter(Registry([Caption()]), [])
-    assert writer.usable_tools(writer_state([]), Modality.TEXT) == []
+    assert writer.usable_tools(writer_state([]), [Modality.TEXT]) == []
     with_photo = PlanWriter(Registry([Caption()]), [InputSpec("a.png", Modality.IMAGE)])
     assert [t.name for t in with_photo.usable_tools(
-        writer_state([("@input0", Modality.IMAGE)]), Modality.TEXT)] == ["caption"]
+        writer_state([("@input0", Modality.IMAGE)]), [Modality.TEXT])] == ["caption"]
 
 
 def writer_state(sources: list[tuple[str, Modality]]) -> Any:

@@ -62,7 +62,7 @@ def test_missing_outputs_default_to_the_final_steps(registry):
     assert plan.outputs == ["@s2"]
 
 
-def test_a_words_only_plan_drops_steps_whose_results_reach_no_output(registry):
+def test_steps_whose_results_reach_no_output_are_dropped(registry):
     steps = [{"id": "s1", "tool": "fake_speak", "args": {"text": "hello"}},
              {"id": "s2", "tool": "fake_draw", "args": {"text": "a lighthouse"}},  # unused
              {"id": "s3", "tool": "fake_transcribe", "args": {"audio": "@s1.audio"}},
@@ -74,9 +74,10 @@ def test_a_words_only_plan_drops_steps_whose_results_reach_no_output(registry):
     assert plan.outputs == ["@s3.text"]
     attempt = next(e for e in tracer.events if e.type == "plan_attempt")
     assert '"s4"' in attempt.raw  # the trace keeps what the model wrote
-    # a plan that wants a medium keeps every step the model wrote
+    # in a plan that wants a medium too, the picture nobody receives is not made
     chat = ScriptedChat([{"wants": "audio", "steps": steps, "outputs": ["@s4.audio"]}])
-    assert len(LLMPlanner(chat, registry).plan("say hello", []).steps) == 4
+    assert [s.id for s in LLMPlanner(chat, registry).plan("say hello", []).steps] == [
+        "s1", "s3", "s4"]
 
 
 def test_text_only_requests_are_answered_without_the_tool_prompt(registry, home, tmp_path):
@@ -173,3 +174,25 @@ def test_the_writer_refuses_what_its_rules_forbid(registry):
                 '{"image":"@input0"}}],"outputs":["@s1.text"]}')  # no image input exists
     with pytest.raises(ValueError, match="do not allow"):
         LLMPlanner(ScriptedStepwiseChat([dangling]), registry).plan("caption it", [])
+
+
+def test_a_plan_that_wants_two_media_delivers_both_and_no_other(registry):
+    from modalswitch import ScriptedStepwiseChat
+    from modalswitch.agent.planners.canonical import canonical_plan
+
+    # the model tries to stop after the picture and to hand over the sound it made too
+    short = ('{"wants":"image+audio","steps":[{"id":"s1","tool":"fake_draw","args":'
+             '{"text":"a haunted house"}}],"outputs":["@s1.image"]}')
+    with pytest.raises(ValueError, match="the writer forces"):  # a second step
+        LLMPlanner(ScriptedStepwiseChat([short]), registry).plan("a house and a sound", [])
+    both = ('{"wants":"image+audio","steps":[{"id":"s1","tool":"fake_draw","args":'
+            '{"text":"a haunted house"}},{"id":"s2","tool":"fake_speak","args":'
+            '{"text":"boo"}}],"outputs":["@s1.image","@s2.audio"]}')
+    plan = LLMPlanner(ScriptedStepwiseChat([both]), registry).plan("a house and a sound", [])
+    assert plan.outputs == ["@s1.image", "@s2.audio"] and not plan.answer
+    assert canonical_plan(plan, registry, []) == both
+    image_only = ('{"wants":"image","steps":[{"id":"s1","tool":"fake_draw","args":'
+                  '{"text":"a house"}},{"id":"s2","tool":"fake_speak","args":{"text":"boo"}}],'
+                  '"outputs":["@s1.image","@s2.audio"]}')
+    with pytest.raises(ValueError, match="the writer forces"):  # a sound nobody asked for
+        LLMPlanner(ScriptedStepwiseChat([image_only]), registry).plan("draw a house", [])
