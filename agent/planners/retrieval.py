@@ -60,6 +60,17 @@ class ExampleIndex:
         self._vectors = vectors.astype(np.float32)
         self._kinds = [_kinds(e.inputs) for e in self.examples]
 
+    @property
+    def vectors(self) -> np.ndarray:
+        """The examples' request embeddings, one unit-length row each."""
+        return self._vectors
+
+    def subset(self, keep: Sequence[bool]) -> ExampleIndex:
+        """The index of the examples marked to keep (no embedding again)."""
+        rows = [i for i, k in enumerate(keep) if k]
+        return ExampleIndex([self.examples[i] for i in rows], self.embedder,
+                            self._vectors[rows] if rows else self._vectors[:0])
+
     def save(self, path: Path) -> None:
         """Write the examples and their embeddings (float16) to one .npz file."""
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -102,6 +102,9 @@ def register(subparsers: Subparsers) -> None:
     e = verbs.add_parser("examples", help="index solved cases for few-shot retrieval")
     e.add_argument("files", nargs="+", help="native .jsonl files of solved cases")
     e.add_argument("--out", required=True, help="the .npz index to write")
+    e.add_argument("--held-out", nargs="+", default=[], metavar="FILE",
+                   help="evaluation .jsonl files: cases whose requests are close to theirs "
+                   "are left out of the index (so few-shot turns never hand over answers)")
     e.set_defaults(func=cmd_train_examples)
 
 
@@ -214,13 +217,23 @@ def cmd_train_adapt(args: argparse.Namespace) -> int:
 
 
 def cmd_train_examples(args: argparse.Namespace) -> int:
-    """Write a retrieval index of solved cases."""
+    """Write a retrieval index of solved cases, held apart from evaluation sets."""
     from modalswitch.agent.planners.retrieval import ExampleIndex
+    from modalswitch.training.held_out import held_apart
 
-    rows = [json.loads(line) for f in args.files
-            for line in Path(f).read_text(encoding="utf-8").splitlines() if line.strip()]
-    ExampleIndex.from_cases(rows).save(Path(args.out))
-    _ERR.print(f"indexed {len(rows)} cases in {args.out}")
+    def read(path: str) -> list[dict[str, Any]]:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    rows = [row for f in args.files for row in read(f)]
+    held_out = [row["request"] for f in args.held_out for row in read(f)]
+    index = ExampleIndex.from_cases(rows)
+    keep = held_apart([r["request"] for r in rows], held_out, index.vectors)
+    index = index.subset(keep)
+    index.save(Path(args.out))
+    _ERR.print(f"indexed {len(index.examples)} cases in {args.out}"
+               + (f" ({keep.count(False)} left out: too close to a held-out request)"
+                  if held_out else ""))
     return 0
 
 
