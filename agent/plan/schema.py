@@ -25,13 +25,23 @@ STEP_ID_PATTERN = r"^s[0-9]+$"
 WANTS_KEY = "wants"
 
 
+def spell_wants(media: Sequence[Modality], words: bool) -> str:
+    """The "wants" value for these media ("text" when none) in MEDIA order, "text+"
+    first when the answer also has words: the inverse of `parse_wants`."""
+    spelled = "+".join(m.value for m in MEDIA if m in media)
+    if not spelled:
+        return Modality.TEXT.value
+    return f"{Modality.TEXT.value}+{spelled}" if words else spelled
+
+
 def wants_options(modalities: Sequence[Modality]) -> list[str]:
     """What "wants" may say: "text"; one or more media in MEDIA order ("image",
     "image+audio"); or "text+" before media (words as well as media)."""
-    media = [m.value for m in MEDIA if m in modalities]
-    combos = ["+".join(c) for n in range(1, len(media) + 1) for c in combinations(media, n)]
+    media = [m for m in MEDIA if m in modalities]
+    combos = [c for n in range(1, len(media) + 1) for c in combinations(media, n)]
     text = [Modality.TEXT.value] if Modality.TEXT in modalities else []
-    return text + combos + [f"{Modality.TEXT.value}+{c}" for c in combos]
+    return (text + [spell_wants(c, False) for c in combos]
+            + [spell_wants(c, True) for c in combos])
 
 
 def parse_wants(value: str) -> tuple[tuple[Modality, ...], bool]:

@@ -13,19 +13,17 @@ from typing import Any
 
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan, StepRef, parse_ref
+from modalswitch.agent.plan.schema import spell_wants
 from modalswitch.agent.plan.validate import output_modalities
-from modalswitch.tools.contract.modality import MEDIA, Modality
+from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
 
 
 def wants_of(plan: Plan, registry: Registry, inputs: Sequence[InputSpec]) -> str:
     """What a plan says the user wants: the media it delivers, in MEDIA order ("image",
     "image+audio"; "text+" before them with words too), else text."""
-    mods = output_modalities(plan, registry, inputs) if plan.steps else [Modality.TEXT.value]
-    media = "+".join(m.value for m in MEDIA if m.value in mods)
-    if not media:
-        return Modality.TEXT.value
-    return f"{Modality.TEXT.value}+{media}" if plan.answer or plan.message else media
+    mods = output_modalities(plan, registry, inputs) if plan.steps else []
+    return spell_wants([Modality(m) for m in mods], bool(plan.answer or plan.message))
 
 
 def canonical_plan(plan: Plan, registry: Registry, inputs: Sequence[InputSpec]) -> str:

@@ -162,10 +162,9 @@ class PlanWriter:
     def _outputs(self, tool: Tool[Any, Any]) -> set[Modality]:
         return set(tool.output_modalities)
 
-    def steps_to(self, have: set[Modality], target: Modality) -> float:
-        """Steps that make `target` from what is had, counting the making of each input a
-        step needs separately: never fewer than the fewest, so a target judged within
-        reach always is (taking the first step of that count's plan lowers it by one)."""
+    def _costs(self, have: set[Modality]) -> dict[Modality, float]:
+        """Steps each modality costs from what is had (0 for what is), counting the making
+        of each input a step needs separately."""
         cost = {m: 0.0 if m in have else float("inf") for m in Modality}
         changed = True
         while changed:  # costs only fall, and are whole numbers: this ends
@@ -175,13 +174,22 @@ class PlanWriter:
                 for m in self._outputs(tool):
                     if price < cost[m]:
                         cost[m], changed = price, True
-        return min((1 + sum(cost[m] for m in self._needs(t)) for t in self.tools
-                    if target in self._outputs(t)), default=float("inf"))
+        return cost
 
     def reachable(self, have: set[Modality], targets: Sequence[Modality],
                   steps_left: int) -> bool:
-        """Whether steps can make every target within `steps_left` more steps."""
-        return sum(self.steps_to(have, t) for t in targets) <= steps_left
+        """Whether steps can make every target within `steps_left` more steps.
+
+        A target's count is a step that makes it plus the cost of that step's needs: never
+        fewer than the fewest, so a target judged within reach always is (taking the first
+        step of that count's plan lowers it by one)."""
+        if not targets:
+            return steps_left >= 0
+        cost = self._costs(have)
+        steps = sum(min((1 + sum(cost[m] for m in self._needs(t)) for t in self.tools
+                         if target in self._outputs(t)), default=float("inf"))
+                    for target in targets)
+        return steps <= steps_left
 
     def _have(self, state: _State) -> set[Modality]:
         return {s.modality for s in state.sources} | {Modality.TEXT}

@@ -20,7 +20,7 @@ from random_decoder import RandomDecoder
 from modalswitch import Modality, Plan, Registry, Tool, ToolContext
 from modalswitch.agent.chat.constrained import JsonString, to_regex
 from modalswitch.agent.plan import InputSpec, check_plan, output_modalities
-from modalswitch.agent.plan.schema import parse_wants
+from modalswitch.agent.plan.schema import parse_wants, spell_wants, wants_options
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
 from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
 
@@ -146,3 +146,9 @@ def writer_state(sources: list[tuple[str, Modality]]) -> Any:
     from modalswitch.agent.planners.plan_writer import _Source, _State
 
     return _State([_Source(ref, m) for ref, m in sources])
+
+
+def test_every_wants_option_spells_back_from_what_it_parses_to() -> None:
+    options = wants_options(list(Modality))
+    assert len(options) == len(set(options)) == 15
+    assert [spell_wants(*parse_wants(w)) for w in options] == options
