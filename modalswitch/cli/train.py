@@ -219,14 +219,22 @@ def cmd_train_adapt(args: argparse.Namespace) -> int:
 def cmd_train_examples(args: argparse.Namespace) -> int:
     """Write a retrieval index of solved cases, held apart from evaluation sets."""
     from modalswitch.agent.planners.retrieval import ExampleIndex
+    from modalswitch.errors import DatasetError
+    from modalswitch.evals.datasets.model import read_jsonl
     from modalswitch.training.held_out import held_apart
 
-    def read(path: str) -> list[dict[str, Any]]:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+    def read(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        if not Path(path).is_file():
+            raise DatasetError(f"{path}: no such file")
+        rows = []
+        for n, row in read_jsonl(Path(path)):
+            if not isinstance(row, dict) or any(k not in row for k in keys):
+                raise DatasetError(f"{path}:{n}: a case needs {', '.join(keys)}")
+            rows.append(row)
+        return rows
 
-    rows = [row for f in args.files for row in read(f)]
-    held_out = [row["request"] for f in args.held_out for row in read(f)]
+    rows = [row for f in args.files for row in read(f, ("request", "inputs", "plan"))]
+    held_out = [row["request"] for f in args.held_out for row in read(f, ("request",))]
     index = ExampleIndex.from_cases(rows)
     keep = held_apart([r["request"] for r in rows], held_out, index.vectors)
     index = index.subset(keep)

@@ -65,3 +65,16 @@ def test_every_natural_pool_plan_is_valid() -> None:
     for case in cases:
         inputs = [InputSpec(name, Modality(kind)) for name, kind in case["inputs"]]
         assert check_plan(Plan.parse(case["plan"]), registry, inputs) == [], case["id"]
+
+
+def test_train_examples_refuses_bad_files_plainly(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "index.npz"
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"request": "hi"}\n')
+    assert main(["train", "examples", str(cases), "--out", str(out)]) == 2
+    assert f"{cases}:1: a case needs request, inputs, plan" in capsys.readouterr().err
+    cases.write_text('{"request": "hi", "inputs": [], "plan": {"steps": [], "outputs": []}}\n')
+    assert main(["train", "examples", str(cases), "--held-out", str(tmp_path / "nope.jsonl"),
+                 "--out", str(out)]) == 2
+    assert "nope.jsonl: no such file" in capsys.readouterr().err
+    assert not out.exists()
