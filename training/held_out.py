@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -52,3 +53,17 @@ def held_apart(requests: Sequence[str], held_out: Sequence[str],
     from (`vectors`: the requests' embeddings when already known)."""
     return [cosine < MAX_COSINE and jaccard < MAX_JACCARD
             for cosine, jaccard, _ in closest(requests, held_out, vectors)]
+
+
+class _HasRequest(Protocol):
+    @property
+    def request(self) -> str: ...
+
+
+CaseT = TypeVar("CaseT", bound=_HasRequest)
+
+
+def keep_apart(cases: Sequence[CaseT], held_out: Sequence[str]) -> list[CaseT]:
+    """The cases whose requests are held apart from every held-out request."""
+    keep = held_apart([c.request for c in cases], held_out)
+    return [case for case, ok in zip(cases, keep, strict=True) if ok]

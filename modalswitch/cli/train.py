@@ -2,9 +2,13 @@
 
     modalswitch train lora [--base embedded:qwen2.5-coder-0.5b|HF_ID|DIR] [--steps 100]
                            [--out runs/lora] [--data DIR] [--eval-limit 40] [--dtype auto]
-                           [--restart] [--no-eval]
-    modalswitch train router [--data DIR] [--out FILE.npz] [--epochs 400]
+                           [--restart] [--no-eval] [--held-out SET ...]
+    modalswitch train router [--data DIR] [--out FILE.npz] [--epochs 400] [--held-out SET ...]
     modalswitch train data [--out DIR] [--seed 0] [--per-task N] [--eval-per-task N]
+    modalswitch train examples FILE ... --out INDEX.npz [--held-out SET ...]
+
+Nothing is learned from a request close to one of the evaluation sets (`--held-out`, by
+default the natural dev and test sets and the core set; training/held_out.py says "close").
 
 `train lora` resumes from OUT/checkpoint/ unless --restart; it writes OUT/adapter/ (peft),
 OUT/adapter.gguf (llama.cpp LoRA: `LlamaCppChat(..., lora_path=...)`), OUT/train.json and,
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import time
 from pathlib import Path
@@ -24,9 +29,51 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from modalswitch.cli.common import ERR, Subparsers
 from modalswitch.evals.datasets.shipped import shipped_dataset, switch_data_dir
-from modalswitch.training.dataset.shipped import handwritten_path
+from modalswitch.training.dataset.shipped import training_extras
 
 _ERR = ERR
+HELD_OUT = ("natural-dev", "natural-test", "core")
+"""The evaluation sets nothing is learned from by default (shipped names or .jsonl files)."""
+
+
+def _add_held_out(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--held-out", nargs="*", default=list(HELD_OUT), metavar="SET",
+                        help=f"evaluation sets (shipped names or .jsonl files): {what} whose "
+                        "requests are close to theirs are left out (default: "
+                        f"{' '.join(HELD_OUT)}; give none to keep everything)")
+
+
+def _read_rows(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a .jsonl file, each with `keys` (DatasetError otherwise)."""
+    from modalswitch.errors import DatasetError
+    from modalswitch.evals.datasets.model import read_jsonl
+
+    if not Path(path).is_file():
+        raise DatasetError(f"{path}: no such file")
+    rows = []
+    for n, row in read_jsonl(Path(path)):
+        if not isinstance(row, dict) or any(k not in row for k in keys):
+            raise DatasetError(f"{path}:{n}: a case needs {', '.join(keys)}")
+        rows.append(row)
+    return rows
+
+
+def held_out_requests(sets: list[str]) -> list[str]:
+    """The requests of the held-out sets; a name without a file is a shipped dataset."""
+    paths = [str(shipped_dataset(s) or s) if not Path(s).is_file() else s for s in sets]
+    return [row["request"] for path in paths for row in _read_rows(path, ("request",))]
+
+
+def _apart(cases: list[Any], sets: list[str], what: str) -> list[Any]:
+    """`cases` without those too close to a held-out request, saying how many went."""
+    from modalswitch.training.held_out import keep_apart
+
+    if not sets:
+        return cases
+    kept = keep_apart(cases, held_out_requests(sets))
+    _ERR.print(f"{what}: {len(kept)} cases ({len(cases) - len(kept)} left out: too close "
+               f"to a request of {', '.join(sets)})")
+    return kept
 
 
 def register(subparsers: Subparsers) -> None:
@@ -42,8 +89,9 @@ def register(subparsers: Subparsers) -> None:
                    help="embedded:qwen2.5-coder-0.5b (packaged GGUF), "
                         "embedded:qwen2.5-coder-1.5b, a Hugging Face id or a local folder")
     p.add_argument("--data", default=None, help="folder with train.jsonl and dev.jsonl")
-    p.add_argument("--train-extra", nargs="*", default=[str(handwritten_path())],
-                   help="more training cases (default: the hand-written set)")
+    p.add_argument("--train-extra", nargs="*", default=[str(f) for f in training_extras()],
+                   help="more training cases (default: the hand-written sets)")
+    _add_held_out(p, "training cases")
     p.add_argument("--out", default=d.out)
     p.add_argument("--steps", type=int, default=d.steps)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
@@ -58,6 +106,9 @@ def register(subparsers: Subparsers) -> None:
                    help="base weights (auto: bfloat16 where the hardware has it)")
     p.add_argument("--save-every", type=int, default=d.save_every)
     p.add_argument("--train-limit", type=int, default=None)
+    p.add_argument("--generated-limit", type=int, default=None, metavar="N",
+                   help="learn from N cases of the generated split, drawn at random with "
+                   "--seed (default: all), so the hand-written ones weigh more")
     p.add_argument("--eval-limit", type=int, default=d.eval_limit,
                    help="dev cases scored at the end (0: all)")
     p.add_argument("--seed", type=int, default=d.seed)
@@ -70,8 +121,9 @@ def register(subparsers: Subparsers) -> None:
     r.add_argument("--data", default=None, help="folder with train/dev/test.jsonl")
     r.add_argument("--out", default=None, help="head file (default: the shipped one)")
     r.add_argument("--epochs", type=int, default=400)
-    r.add_argument("--train-extra", nargs="*", default=[str(handwritten_path())],
-                   help="more training cases (default: the hand-written set)")
+    r.add_argument("--train-extra", nargs="*", default=[str(f) for f in training_extras()],
+                   help="more training cases (default: the hand-written sets)")
+    _add_held_out(r, "training cases")
     r.add_argument("--dev-extra", nargs="*",
                    default=[str(shipped_dataset("natural-dev") or "")],
                    help="more cases to tune thresholds on (default: the natural dev set)")
@@ -102,9 +154,7 @@ def register(subparsers: Subparsers) -> None:
     e = verbs.add_parser("examples", help="index solved cases for few-shot retrieval")
     e.add_argument("files", nargs="+", help="native .jsonl files of solved cases")
     e.add_argument("--out", required=True, help="the .npz index to write")
-    e.add_argument("--held-out", nargs="+", default=[], metavar="FILE",
-                   help="evaluation .jsonl files: cases whose requests are close to theirs "
-                   "are left out of the index (so few-shot turns never hand over answers)")
+    _add_held_out(e, "indexed cases")
     e.set_defaults(func=cmd_train_examples)
 
 
@@ -126,7 +176,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         shutil.rmtree(out / "checkpoint")
     registry = default_registry()
     train = load_native(data / "train.jsonl").cases
+    if args.generated_limit is not None and args.generated_limit < len(train):
+        train = random.Random(args.seed).sample(train, args.generated_limit)
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
+    train = _apart(train, args.held_out, "train")
     columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
     with Progress(*columns, console=_ERR, transient=False) as progress:
@@ -186,6 +239,7 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     registry = default_registry()
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
+    train = _apart(train, args.held_out, "train")
     dev += [c for f in args.dev_extra for c in load_native(Path(f)).cases]
     scores = {"dev": train_router(train, dev, registry, out, epochs=args.epochs,
                                   log=lambda m: _ERR.print(m))}
@@ -219,22 +273,10 @@ def cmd_train_adapt(args: argparse.Namespace) -> int:
 def cmd_train_examples(args: argparse.Namespace) -> int:
     """Write a retrieval index of solved cases, held apart from evaluation sets."""
     from modalswitch.agent.planners.retrieval import ExampleIndex
-    from modalswitch.errors import DatasetError
-    from modalswitch.evals.datasets.model import read_jsonl
     from modalswitch.training.held_out import held_apart
 
-    def read(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        if not Path(path).is_file():
-            raise DatasetError(f"{path}: no such file")
-        rows = []
-        for n, row in read_jsonl(Path(path)):
-            if not isinstance(row, dict) or any(k not in row for k in keys):
-                raise DatasetError(f"{path}:{n}: a case needs {', '.join(keys)}")
-            rows.append(row)
-        return rows
-
-    rows = [row for f in args.files for row in read(f, ("request", "inputs", "plan"))]
-    held_out = [row["request"] for f in args.held_out for row in read(f, ("request",))]
+    rows = [row for f in args.files for row in _read_rows(f, ("request", "inputs", "plan"))]
+    held_out = held_out_requests(args.held_out)
     index = ExampleIndex.from_cases(rows)
     keep = held_apart([r["request"] for r in rows], held_out, index.vectors)
     index = index.subset(keep)

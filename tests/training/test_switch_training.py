@@ -32,11 +32,16 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
 
     model_dir, data = tiny_setup
     out = tmp_path / "run"
+    train = [json.loads(line) for line in (data / "train.jsonl").read_text().splitlines()]
+    held = tmp_path / "held.jsonl"  # an evaluation set sharing one request with train
+    held.write_text(json.dumps({"request": train[0]["request"]}) + "\n")
     common = ["train", "lora", "--base", str(model_dir), "--data", str(data), "--out", str(out),
-              "--grad-accum", "1", "--save-every", "1", "--max-len", "192", "--lr", "1e-3"]
+              "--grad-accum", "1", "--save-every", "1", "--max-len", "192", "--lr", "1e-3",
+              "--train-extra", "--held-out", str(held)]
     assert main([*common, "--steps", "2", "--no-eval"]) == 0
     first = json.loads((out / "train.json").read_text())
     assert first["steps"] == 2 and len(first["losses"]) == 2
+    assert 0 < first["train_cases"] < len(train)  # nothing is learned from the held-out one
     assert (out / "checkpoint" / "trainer_state.pt").exists()
     import torch
 
@@ -47,9 +52,10 @@ def test_train_resumes_exports_gguf_and_scores_dev(tiny_setup: tuple[Path, Path]
     assert (out / "adapter" / "adapter_model.safetensors").exists()
 
     # a second run continues from the checkpoint instead of starting over
-    assert main([*common, "--steps", "3", "--eval-limit", "2"]) == 0
+    assert main([*common, "--steps", "3", "--eval-limit", "2", "--generated-limit", "2"]) == 0
     second = json.loads((out / "train.json").read_text())
     assert second["steps"] == 3 and second["losses"][:2] == first["losses"]
+    assert 0 < second["train_cases"] <= 2  # two generated cases drawn, no hand-written ones
     assert second["train_seconds"] > first["train_seconds"] > 0  # time adds up over resumes
     metrics = json.loads((out / "dev-eval" / "metrics.json").read_text())
     assert metrics["n"] == 2 and 0.0 <= metrics["validity"] <= 1.0

@@ -28,6 +28,22 @@ pytestmark = [pytest.mark.real, pytest.mark.llm]
 CITY = {"type": "object", "properties": {"city": {"type": "string", "enum": ["Paris", "Rome"]}},
         "required": ["city"]}
 
+# `python -m llama_cpp.server` without llama.cpp's extra (repacking) weight buffers: on CPUs
+# with AMX tiles they crash the first prompt (a general protection fault in libggml-cpu), the
+# bug LlamaCppChat works around the same way (agent/chat/llama_cpp.py).
+SERVER = """
+import runpy, sys
+import llama_cpp.llama_cpp as lib
+default = lib.llama_model_default_params
+def without_extra_buffers():
+    params = default()
+    params.use_extra_bufts = False
+    return params
+lib.llama_model_default_params = without_extra_buffers
+sys.argv[0] = "llama_cpp.server"
+runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+"""
+
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -41,10 +57,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-                             "--n_threads", "2", "--model_alias", "qwen-1.5b"],
-                            stdout=log, stderr=subprocess.STDOUT)
+    args = ["--model", str(model), "--host", "127.0.0.1", "--port", str(port), "--n_ctx",
+            "4096", "--n_threads", "2", "--model_alias", "qwen-1.5b"]
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, *args], stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 180
