@@ -59,8 +59,9 @@ def _read_rows(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def held_out_requests(sets: list[str]) -> list[str]:
-    """The requests of the held-out sets; a name without a file is a shipped dataset."""
-    paths = [str(shipped_dataset(s) or s) if not Path(s).is_file() else s for s in sets]
+    """The requests of the held-out sets: a file, else a dataset shipped by that name (the
+    order eval's resolve_dataset uses)."""
+    paths = [s if Path(s).is_file() else str(shipped_dataset(s) or s) for s in sets]
     return [row["request"] for path in paths for row in _read_rows(path, ("request",))]
 
 

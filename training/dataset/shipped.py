@@ -21,5 +21,5 @@ def natural_pool_path() -> Path:
 
 
 def training_extras() -> list[Path]:
-    """The hand-written training files `train lora|router|examples` add by default."""
+    """The hand-written training files `train lora` and `train router` add by default."""
     return [handwritten_path(), natural_pool_path()]
