@@ -44,9 +44,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, epochs: int = 400, lr: float =
 def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall: float = 0.99,
          min_subset_recall: float = 0.98, min_skip_recall: float = 1.0) -> RouterHead:
     """Pick thresholds on dev: the highest P(tool) below which requests may skip the
-    planner while every tool request (`min_skip_recall`) still reaches it; the highest
-    cut above which narrowing keeps tool recall; and the highest keep-threshold whose tool
-    subsets still hold every gold tool often enough."""
+    planner while every tool request (`min_skip_recall`) still reaches it; the lowest
+    P(tool) from which a plan must have a step while no text-only request is forced to
+    one; the highest cut above which narrowing keeps tool recall; and the highest
+    keep-threshold whose tool subsets still hold every gold tool often enough."""
     tool_col = head.labels.index("needs_tool")
     is_tool = y[:, tool_col] > 0
     p_tool = probs[is_tool, tool_col]
@@ -55,6 +56,11 @@ def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall:
         if (p_tool >= cut).mean() >= min_skip_recall:
             head.skip_threshold = cut
             break
+    # A question about an attached file scores high (nearly every training case with a
+    # file uses a tool), so a fixed cut would force such questions into a plan.
+    p_text = probs[~is_tool, tool_col]
+    head.sure_threshold = next((cut for cut in (0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
+                                if not (p_text >= cut).any()), 1.0)
     for cut in np.arange(0.9, 0.04, -0.05):
         if (probs[is_tool, tool_col] >= cut).mean() >= min_tool_recall:
             head.tool_threshold = round(float(cut), 2)
@@ -75,18 +81,25 @@ def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall:
 
 
 def train_router(train: Sequence[Any], dev: Sequence[Any], registry: Registry, out: Path, *,
-                 epochs: int = 400, embedder: str | None = None,
+                 tune_on: Sequence[Any] = (), epochs: int = 400, embedder: str | None = None,
                  log: Any = print) -> dict[str, Any]:
-    """Train the head on train, tune thresholds on dev, save it, and return dev scores."""
+    """Train the head on train, tune thresholds on `tune_on` (dev when empty), save it,
+    and return dev scores.
+
+    Thresholds belong on requests as people write them: on a dev split from the training
+    generator the head is surer than it is on users, so tools are cut too eagerly."""
     tools = registry.names
     start = time.perf_counter()
     x_train, y_train = dataset_arrays(train, registry, tools, embedder)
     x_dev, y_dev = dataset_arrays(dev, registry, tools, embedder)
-    log(f"embedded {len(train) + len(dev)} requests in {time.perf_counter() - start:.1f}s")
+    x_tune, y_tune = (dataset_arrays(tune_on, registry, tools, embedder) if tune_on
+                      else (x_dev, y_dev))
+    log(f"embedded {len(train) + len(dev) + len(tune_on)} requests in "
+        f"{time.perf_counter() - start:.1f}s")
     w, b = fit_logistic(x_train, y_train, epochs=epochs)
     head = RouterHead(label_names(tools), w, b,
                       meta={"embedder": "all-MiniLM-L6-v2", "train_cases": len(train),
-                            "epochs": epochs})
-    head = tune(head, head.predict(x_dev), y_dev)
+                            "tune_cases": len(tune_on) or len(dev), "epochs": epochs})
+    head = tune(head, head.predict(x_tune), y_tune)
     head.save(out)
     return route_scores(Router(head, embedder=embedder), head.predict(x_dev), y_dev, dev)

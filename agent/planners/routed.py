@@ -4,8 +4,9 @@ Only a confident text-only verdict skips the planner: below `skip_below` (a P(ne
 tool) that no tool request of the natural dev set scores), the request is answered in
 text without the tool prompt. Above the head's tool threshold the planner is offered only
 the likely tools (plus any the head has never seen); in between it decides with every tool
-offered. When the router is sure a tool is needed (P >= `sure`), the plan must have a step:
-small models otherwise often answer "speak the words: ..." in text. If the narrowed plan
+offered. When the router is sure a tool is needed (P >= `sure`, the head's tuned
+`sure_threshold` unless given), the plan must have a step: small models otherwise often
+answer "speak the words: ..." in text. If the narrowed plan
 fails, the planner tries again with every tool. The decision goes into the trace as a
 `route` event, so a trace says why the planner saw the tools it saw.
 """
@@ -40,7 +41,7 @@ class RoutedPlanner:
 
     def __init__(self, planner: NarrowablePlanner, registry: Registry,
                  router: Router | None = None, *, narrow: bool = True,
-                 skip_below: float | None = None, sure: float = 0.7) -> None:
+                 skip_below: float | None = None, sure: float | None = None) -> None:
         self.planner = planner
         self.registry = registry
         self.router = router or Router()
@@ -48,7 +49,7 @@ class RoutedPlanner:
         self.skip_below = (self.router.head.skip_threshold if skip_below is None
                            else skip_below)
         """Below this P(needs tool) the request is answered in text, without planning."""
-        self.sure = sure
+        self.sure = self.router.head.sure_threshold if sure is None else sure
         """P(needs tool) from which a plan must have a step."""
         self.writer = planner.writer
         """The model that writes text answers and text-tool output."""

@@ -121,6 +121,8 @@ class RouterHead:
     """At or above this P(needs a tool), the planner is offered only the likely tools."""
     skip_threshold: float = 0.1
     """Below this P(needs a tool), the request is answered in plain text without planning."""
+    sure_threshold: float = 0.7
+    """At or above this P(needs a tool), a plan must have a step (1.0: never)."""
     keep_threshold: float = 0.05
     """Tools at or above this probability are offered to the planner..."""
     min_tools: int = 4
@@ -141,6 +143,7 @@ class RouterHead:
         path.parent.mkdir(parents=True, exist_ok=True)
         settings = {"labels": self.labels, "tool_threshold": self.tool_threshold,
                     "skip_threshold": self.skip_threshold,
+                    "sure_threshold": self.sure_threshold,
                     "keep_threshold": self.keep_threshold, "min_tools": self.min_tools,
                     "meta": self.meta}
         with path.open("wb") as fh:
@@ -159,6 +162,7 @@ class RouterHead:
             return cls(labels=settings["labels"], weights=data["weights"].astype(np.float32),
                        bias=data["bias"], tool_threshold=settings["tool_threshold"],
                        skip_threshold=settings.get("skip_threshold", 0.1),
+                       sure_threshold=settings.get("sure_threshold", 0.7),
                        keep_threshold=settings["keep_threshold"],
                        min_tools=settings["min_tools"], meta=settings.get("meta", {}))
 

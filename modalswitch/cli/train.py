@@ -58,11 +58,20 @@ def _read_rows(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return rows
 
 
+def _dataset_path(name: str) -> Path:
+    """A file, else a dataset shipped by that name (the order eval's resolve_dataset uses)."""
+    from modalswitch.errors import DatasetError
+
+    path = Path(name) if Path(name).is_file() else shipped_dataset(name)
+    if path is None:
+        raise DatasetError(f"{name}: no such file, nor a dataset shipped by that name")
+    return path
+
+
 def held_out_requests(sets: list[str]) -> list[str]:
-    """The requests of the held-out sets: a file, else a dataset shipped by that name (the
-    order eval's resolve_dataset uses)."""
-    paths = [s if Path(s).is_file() else str(shipped_dataset(s) or s) for s in sets]
-    return [row["request"] for path in paths for row in _read_rows(path, ("request",))]
+    """The requests of the held-out sets (files or shipped names)."""
+    return [row["request"] for name in sets
+            for row in _read_rows(str(_dataset_path(name)), ("request",))]
 
 
 def _apart(cases: list[Any], sets: list[str], what: str) -> list[Any]:
@@ -125,9 +134,9 @@ def register(subparsers: Subparsers) -> None:
     r.add_argument("--train-extra", nargs="*", default=[str(f) for f in training_extras()],
                    help="more training cases (default: the hand-written sets)")
     _add_held_out(r, "training cases")
-    r.add_argument("--dev-extra", nargs="*",
-                   default=[str(shipped_dataset("natural-dev") or "")],
-                   help="more cases to tune thresholds on (default: the natural dev set)")
+    r.add_argument("--tune-on", nargs="*", default=["natural-dev"],
+                   help="hand-written cases (files or shipped names) to tune the thresholds "
+                   "on (default: the natural dev set; none: the generated dev split)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_train_router)
 
@@ -238,12 +247,13 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else switch_data_dir()
     out = Path(args.out) if args.out else default_head_path()
     registry = default_registry()
+    tune_files = [_dataset_path(name) for name in args.tune_on]  # before the slow work
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     train = _apart(train, args.held_out, "train")
-    dev += [c for f in args.dev_extra for c in load_native(Path(f)).cases]
-    scores = {"dev": train_router(train, dev, registry, out, epochs=args.epochs,
-                                  log=lambda m: _ERR.print(m))}
+    tune_on = [c for path in tune_files for c in load_native(path).cases]
+    scores = {"dev": train_router(train, dev, registry, out, tune_on=tune_on,
+                                  epochs=args.epochs, log=lambda m: _ERR.print(m))}
     test_file = data / "test.jsonl"
     if test_file.exists():
         test = load_native(test_file).cases

@@ -51,7 +51,7 @@ def test_head_round_trips_and_tune_keeps_tool_recall(tmp_path: Path) -> None:
     probs = np.full((4, len(labels)), 0.01, np.float32)
     y = np.zeros_like(probs)
     probs[:2, 0], y[:2, 0] = [0.55, 0.95], 1  # two tool requests
-    probs[2:, 0] = [0.2, 0.05]  # two text requests
+    probs[2:, 0] = [0.75, 0.05]  # two text requests, one about an attached file
     draw = labels.index("tool:fake_draw")
     speak = labels.index("tool:fake_speak")
     probs[:2, draw], y[:2, draw] = 0.3, 1
@@ -59,9 +59,11 @@ def test_head_round_trips_and_tune_keeps_tool_recall(tmp_path: Path) -> None:
     tuned = tune(head, probs, y)
     assert tuned.tool_threshold <= 0.55 and tuned.tool_threshold > 0.2
     assert tuned.keep_threshold == 0.2
+    assert tuned.sure_threshold == 0.8  # the text request at 0.75 may still plan no step
     tuned.save(tmp_path / "head.npz")
     back = RouterHead.load(tmp_path / "head.npz")
     assert back.labels == labels and back.tool_threshold == tuned.tool_threshold
+    assert back.sure_threshold == 0.8
     assert np.allclose(back.bias, tuned.bias)
 
 
