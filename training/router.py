@@ -62,7 +62,7 @@ def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall:
     head.sure_threshold = next((cut for cut in (0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
                                 if not (p_text >= cut).any()), 1.0)
     for cut in np.arange(0.9, 0.04, -0.05):
-        if (probs[is_tool, tool_col] >= cut).mean() >= min_tool_recall:
+        if (p_tool >= cut).mean() >= min_tool_recall:
             head.tool_threshold = round(float(cut), 2)
             break
     tool_cols = [i for i, label in enumerate(head.labels) if label.startswith("tool:")]

@@ -26,23 +26,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from modalswitch.cli import eval_tools
 from modalswitch.cli.common import ERR, OUT, Subparsers
-from modalswitch.errors import UserError
 from modalswitch.evals.datasets.model import Dataset
-from modalswitch.evals.datasets.shipped import shipped_dataset
+from modalswitch.evals.datasets.shipped import resolve_dataset
 from modalswitch.evals.runner.planners import PLANNERS
 
 USAGE = __doc__.split("\n\n")[1] if __doc__ else ""
-
-
-def resolve_dataset(target: str) -> Path:
-    """A dataset path, or a dataset shipped with modalswitch by name."""
-    path = Path(target)
-    if path.exists():
-        return path
-    shipped = shipped_dataset(target)
-    if shipped is not None:
-        return shipped
-    raise UserError(f"no dataset at {target!r} (and no shipped dataset of that name)")
 
 
 def default_planner_name() -> str:

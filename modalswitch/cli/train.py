@@ -28,7 +28,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from modalswitch.cli.common import ERR, Subparsers
-from modalswitch.evals.datasets.shipped import shipped_dataset, switch_data_dir
+from modalswitch.evals.datasets.shipped import resolve_dataset, switch_data_dir
 from modalswitch.training.dataset.shipped import training_extras
 
 _ERR = ERR
@@ -58,20 +58,10 @@ def _read_rows(path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return rows
 
 
-def _dataset_path(name: str) -> Path:
-    """A file, else a dataset shipped by that name (the order eval's resolve_dataset uses)."""
-    from modalswitch.errors import DatasetError
-
-    path = Path(name) if Path(name).is_file() else shipped_dataset(name)
-    if path is None:
-        raise DatasetError(f"{name}: no such file, nor a dataset shipped by that name")
-    return path
-
-
 def held_out_requests(sets: list[str]) -> list[str]:
     """The requests of the held-out sets (files or shipped names)."""
     return [row["request"] for name in sets
-            for row in _read_rows(str(_dataset_path(name)), ("request",))]
+            for row in _read_rows(str(resolve_dataset(name)), ("request",))]
 
 
 def _apart(cases: list[Any], sets: list[str], what: str) -> list[Any]:
@@ -247,7 +237,7 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else switch_data_dir()
     out = Path(args.out) if args.out else default_head_path()
     registry = default_registry()
-    tune_files = [_dataset_path(name) for name in args.tune_on]  # before the slow work
+    tune_files = [resolve_dataset(name) for name in args.tune_on]  # before the slow work
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     train = _apart(train, args.held_out, "train")

@@ -52,6 +52,6 @@ def test_thresholds_come_from_the_hand_written_cases(tmp_path: Path) -> None:
 def test_a_missing_tuning_set_is_refused_before_training(tmp_path: Path, capsys) -> None:
     out = tmp_path / "head.npz"
     assert main(["train", "router", "--tune-on", "no-such-set", "--out", str(out)]) == 2
-    assert "no-such-set: no such file, nor a dataset shipped by that name" in (
+    assert "no-such-set: no such file or folder, nor a dataset shipped by that name" in (
         capsys.readouterr().err)
     assert not out.exists()
