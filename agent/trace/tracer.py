@@ -46,6 +46,13 @@ class Tracer:
             listener(event)
 
 
+def complete_lines(path: Path) -> str:
+    """The whole lines of a trace.jsonl that may still be growing (a line being written is
+    left for the next read)."""
+    text = Path(path).read_text(encoding="utf-8")
+    return text[: text.rfind("\n") + 1]
+
+
 def read_trace(path: Path) -> list[Event]:
     """Parse a trace.jsonl back into typed events."""
     events: list[Event] = []

@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 
 from modalswitch.agent.agent import Agent
 from modalswitch.agent.session import load_session, new_session_id
+from modalswitch.agent.trace.tracer import complete_lines
 from modalswitch.errors import SessionError
 from modalswitch.interfaces.http.eval_reports import add_eval_reports
 from modalswitch.interfaces.http.jobs import FINAL, JobRecord, JobStore, SQLiteJobStore, Status
@@ -196,11 +197,14 @@ def create_app(agent: Agent, config: ServeConfig | None = None,
                                            lambda: record_of(run_id)))
 
     @app.get("/v1/runs/{run_id}/trace", dependencies=guarded)
-    def trace(run_id: str) -> FileResponse:
+    def trace(run_id: str) -> Response:
         path = Path(record_of(run_id).run_dir) / "trace.jsonl"
         if not path.is_file():
             raise HTTPException(404, "the run has no trace yet")
-        return FileResponse(path, media_type="application/x-ndjson", filename="trace.jsonl")
+        # A live run appends while we read: serve one snapshot of its whole lines (a file
+        # response would send what the file grew to after declaring its length)
+        return Response(complete_lines(path), media_type="application/x-ndjson",
+                        headers={"Content-Disposition": 'attachment; filename="trace.jsonl"'})
 
     @app.get("/v1/runs/{run_id}/artifacts/{name}", dependencies=guarded)
     def artifact(run_id: str, name: str) -> FileResponse:

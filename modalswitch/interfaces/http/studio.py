@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from modalswitch.agent.trace.events import EVENT_ADAPTER, Event
 from modalswitch.agent.trace.fold import TraceSummary, summarize_events
+from modalswitch.agent.trace.tracer import complete_lines
 from modalswitch.interfaces.http.jobs import JobRecord
 
 WEB = Path(__file__).with_name("web")
@@ -37,9 +38,8 @@ def read_events(path: Path) -> list[Event]:
     written is left for the next read)."""
     if not path.is_file():
         return []
-    text = path.read_text(encoding="utf-8")
-    complete = text[: text.rfind("\n") + 1]
-    return [EVENT_ADAPTER.validate_json(line) for line in complete.splitlines() if line.strip()]
+    return [EVENT_ADAPTER.validate_json(line) for line in complete_lines(path).splitlines()
+            if line.strip()]
 
 
 def summary_json(summary: TraceSummary) -> dict[str, Any]:

@@ -32,6 +32,18 @@ def wait_final(client: httpx.Client, run_id: str, timeout_s: float = 30) -> dict
     raise AssertionError(f"run {run_id} did not finish")
 
 
+def wait_for_event(client: httpx.Client, run_id: str, kind: str,
+                   timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        reply = client.get(f"/v1/runs/{run_id}/trace")  # read while the run writes it
+        lines = reply.text.splitlines() if reply.status_code == 200 else []
+        if any(json.loads(line)["type"] == kind for line in lines):  # whole lines only
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"run {run_id} wrote no {kind} event")
+
+
 @pytest.fixture
 def service(home: Path) -> Iterator[httpx.Client]:
     agent = Agent(ScriptedPlanner([SPEAK_BACK]), fake_registry(), home=home)
@@ -127,8 +139,9 @@ def test_delete_cancels_a_running_run(home: Path):
     with serve_in_thread(create_app(agent, ServeConfig(workers=1))) as url, \
             httpx.Client(base_url=url, timeout=30) as client:
         run_id = client.post("/v1/runs", json={"request": "wait"}).json()["id"]
-        while client.get(f"/v1/runs/{run_id}").json()["status"] == "queued":
-            time.sleep(0.02)
+        # "running" starts with planning; a cancel then ends the run before its steps
+        # (agent.py), so wait for the step itself to be running
+        wait_for_event(client, run_id, "step_start")
         assert client.delete(f"/v1/runs/{run_id}").status_code == 202
         done = wait_final(client, run_id, timeout_s=10)
         assert done["status"] == "cancelled"
