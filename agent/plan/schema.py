@@ -44,6 +44,15 @@ def wants_options(modalities: Sequence[Modality]) -> list[str]:
             + [spell_wants(c, True) for c in combos])
 
 
+def honours(wants: str, asked: Sequence[Modality]) -> bool:
+    """Whether a "wants" value delivers every medium asked for (a video carries sound, so
+    it delivers audio too)."""
+    media = set(parse_wants(wants)[0])
+    if Modality.VIDEO in media:
+        media.add(Modality.AUDIO)
+    return set(asked) <= media
+
+
 def parse_wants(value: str) -> tuple[tuple[Modality, ...], bool]:
     """(the modalities the plan must produce, whether the answer also has words written
     for it): "text" -> ((TEXT,), False), "text+image+audio" -> ((IMAGE, AUDIO), True)."""
@@ -126,7 +135,8 @@ def tool_args_schema(registry: Registry, name: str,
 
 
 def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = None, *,
-                     wants: bool = False, min_steps: int = 0) -> dict[str, Any]:
+                     wants: bool = False, min_steps: int = 0,
+                     asked: Sequence[Modality] = ()) -> dict[str, Any]:
     """The schema of a whole plan over this registry.
 
     Given the modalities of the user's inputs, a media argument may only reference inputs
@@ -134,7 +144,8 @@ def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = Non
     With `wants`, the plan starts with `"wants": MODALITY`, what the user wants back: a
     small model that names the goal first plans better, and the planner checks the plan
     against it (`Plan` ignores the key). `min_steps` 1 rules out the no-tool plan, for a
-    request a router is sure needs a tool.
+    request a router is sure needs a tool. `asked`: media the request asks for back in so
+    many words, which "wants" must then name.
     """
     step_variants = [
         {
@@ -149,7 +160,9 @@ def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = Non
         }
         for tool in registry
     ]
-    intent = {WANTS_KEY: {"enum": wants_options(list(Modality))}} if wants else {}
+    options = wants_options(list(Modality))
+    options = [w for w in options if honours(w, asked)] or options
+    intent = {WANTS_KEY: {"enum": options}} if wants else {}
     return {
         "type": "object",
         "properties": {

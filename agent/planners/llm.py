@@ -24,6 +24,7 @@ from modalswitch.agent.plan.model import Plan, Step, StepRef, refs_in
 from modalswitch.agent.plan.schema import WANTS_KEY, parse_wants, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.canonical import canonical_plan
+from modalswitch.agent.planners.output_cues import OutputCues
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings
 from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, tool_signature
 from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
@@ -124,7 +125,8 @@ class LLMPlanner:
                  example_cases: list[dict[str, Any]] | None = None,
                  writer: ChatModel | None = None, require_steps: bool = False,
                  compact: bool = False, examples: ExampleIndex | None = None, shots: int = 3,
-                 tool_index: ToolIndex | None = None, tools_k: int = 10) -> None:
+                 tool_index: ToolIndex | None = None, tools_k: int = 10,
+                 cues: OutputCues | None = None) -> None:
         self.llm = llm
         self.compact = compact
         """Catalog lines without descriptions (a tuned model knows its tools): a short
@@ -135,6 +137,9 @@ class LLMPlanner:
         self.tool_index = tool_index
         """Narrows the tools offered to the `tools_k` a request most likely needs."""
         self.tools_k = tools_k
+        self.cues = cues
+        """Finds media the request asks for back in so many words; the plan must deliver
+        them (a small model often plans text for "...and read it to me")."""
         self.require_steps = require_steps
         """Rule out the no-tool plan (set when a router is sure a tool is needed)."""
         self.writer = writer or llm
@@ -150,17 +155,18 @@ class LLMPlanner:
         self.example_cases = example_cases
         """A replacement for prompts/planner_examples.json (request, inputs, plan)."""
         self.name = f"llm:{llm.name}"
-        self._schemas: dict[tuple[tuple[Modality, ...], bool], dict[str, Any]] = {}
+        self._schemas: dict[tuple[tuple[Modality, ...], bool, tuple[Modality, ...]],
+                           dict[str, Any]] = {}
 
-    def schema_for(self, inputs: Sequence[InputSpec],
-                   require_steps: bool | None = None) -> dict[str, Any]:
+    def schema_for(self, inputs: Sequence[InputSpec], require_steps: bool | None = None,
+                   asked: Sequence[Modality] = ()) -> dict[str, Any]:
         """The JSON schema decoding is constrained to for these inputs (cached)."""
         modalities = tuple(spec.modality for spec in inputs)
         steps = self.require_steps if require_steps is None else require_steps
-        key = (modalities, steps)
+        key = (modalities, steps, tuple(asked))
         if key not in self._schemas:
             self._schemas[key] = plan_json_schema(self.registry, list(modalities), wants=True,
-                                                  min_steps=int(steps))
+                                                  min_steps=int(steps), asked=asked)
         return self._schemas[key]
 
     @cached_property
@@ -210,15 +216,22 @@ class LLMPlanner:
         steps = self.require_steps if require_steps is None else require_steps
         if tools is None and self.tool_index is not None:
             tools = self.tool_index.likely(request, inputs, self.tools_k)
+        asked = self.cues.asked(request) if self.cues is not None else []
         if isinstance(self.llm, StepwiseChat):
-            return self._write(request, inputs, tracer, tools, steps)
-        return self._ask_and_repair(request, inputs, tracer, steps)
+            return self._write(request, inputs, tracer, tools, steps, asked)
+        return self._ask_and_repair(request, inputs, tracer, steps, asked)
 
     def _write(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None,
-               tools: Sequence[str] | None, require_steps: bool) -> Plan:
+               tools: Sequence[str] | None, require_steps: bool,
+               asked: Sequence[Modality]) -> Plan:
         assert isinstance(self.llm, StepwiseChat)
         start = time.perf_counter()
-        writer = PlanWriter(self.registry, inputs, tools=tools, require_steps=require_steps)
+        writer = PlanWriter(self.registry, inputs, tools=tools, require_steps=require_steps,
+                            asked=asked)
+        if tools is not None and asked and not writer.can_make(asked):
+            # the medium asked for by name is worth every tool, not the narrowed few
+            writer = PlanWriter(self.registry, inputs, require_steps=require_steps,
+                                asked=asked)
         with self.llm.decoder(self.messages(request, inputs)) as dec:
             text = writer.write(dec)
             tokens = (dec.prompt_tokens, dec.forced_tokens + dec.generated_tokens)
@@ -228,7 +241,7 @@ class LLMPlanner:
             tracer.emit(PlanAttempt(span="planner", attempt=1, raw=text,
                                     prompt_tokens=tokens[0], completion_tokens=tokens[1],
                                     duration_s=round(time.perf_counter() - start, 4),
-                                    issues=issues))
+                                    issues=issues, asked=[m.value for m in asked]))
         if issues:  # the writer's guarantees were broken: a bug, said plainly
             raise PlannerError("the plan writer produced an invalid plan:\n"
                                + "\n".join(issues), PlanError(check_plan(
@@ -236,9 +249,10 @@ class LLMPlanner:
         return plan
 
     def _ask_and_repair(self, request: str, inputs: Sequence[InputSpec],
-                        tracer: Tracer | None, require_steps: bool) -> Plan:
+                        tracer: Tracer | None, require_steps: bool,
+                        asked: Sequence[Modality] = ()) -> Plan:
         messages = self.messages(request, inputs)
-        schema = self.schema_for(inputs, require_steps)
+        schema = self.schema_for(inputs, require_steps, asked)
         last: PlanError | None = None
         rejected: set[str] = set()
         for attempt in range(1, self.max_repairs + 2):
@@ -262,7 +276,7 @@ class LLMPlanner:
                                         prompt_tokens=reply.prompt_tokens,
                                         completion_tokens=reply.completion_tokens,
                                         duration_s=round(time.perf_counter() - start, 4),
-                                        issues=issues))
+                                        issues=issues, asked=[m.value for m in asked]))
             if not issues:
                 return complete_wants(reply.text, plan, self.registry, inputs)
             messages = [*messages, {"role": "assistant", "content": reply.text},

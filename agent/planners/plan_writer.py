@@ -43,7 +43,7 @@ from modalswitch.agent.chat.constrained import (
 )
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.schema import parse_wants, wants_options
+from modalswitch.agent.plan.schema import honours, parse_wants, wants_options
 from modalswitch.tools.contract.fields import content_fields, field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
@@ -141,11 +141,15 @@ class PlanWriter:
 
     def __init__(self, registry: Registry, inputs: Sequence[InputSpec], *,
                  tools: Sequence[str] | None = None, require_steps: bool = False,
+                 asked: Sequence[Modality] = (),
                  max_steps: int = MAX_STEPS, string_tokens: int = STRING_TOKENS) -> None:
         self.registry = registry
         self.inputs = list(inputs)
         self.tools = [registry.get(n) for n in (tools if tools is not None else registry.names)]
         self.require_steps = require_steps
+        self.asked = list(asked)
+        """Media the request asks for back in so many words: "wants" must name them when
+        the tools can make them."""
         self.steps_required = require_steps
         """Whether the last plan written had to have a step (require_steps, if feasible)."""
         self.max_steps = max_steps
@@ -191,6 +195,11 @@ class PlanWriter:
                     for target in targets)
         return steps <= steps_left
 
+    def can_make(self, media: Sequence[Modality]) -> bool:
+        """Whether a plan over the offered tools can deliver every one of `media`."""
+        have = {s.modality for s in self.inputs} | {Modality.TEXT}
+        return self.reachable(have, list(media), self.max_steps)
+
     def _have(self, state: _State) -> set[Modality]:
         return {s.modality for s in state.sources} | {Modality.TEXT}
 
@@ -224,6 +233,8 @@ class PlanWriter:
         self.steps_required = self.require_steps and any(feasible.values())
         wants = [w for w, ok in feasible.items() if ok or (w == Modality.TEXT.value
                                                              and not self.steps_required)]
+        # what the user asked for in so many words is delivered, when it can be made
+        wants = [w for w in wants if honours(w, self.asked)] or wants
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
         targets, words = parse_wants(chosen.split('"', 1)[0])

@@ -84,6 +84,7 @@ def embedded_planner(registry: Registry, config: str | None = None,
     examples; over the default catalog, the shipped index), else the fixed `examples`.
     The router only knows the default catalog's tools: over another registry a routed
     configuration plans without it."""
+    from modalswitch.agent.planners.output_cues import OutputCues
     from modalswitch.agent.planners.routed import RoutedPlanner
 
     name = config or setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
@@ -94,10 +95,12 @@ def embedded_planner(registry: Registry, config: str | None = None,
     if name.startswith("tuned"):
         tuned = tuned_chat(adapter or setting("MODALSWITCH_PLANNER_ADAPTER")
                            or shipped_adapter())
-        planner = LLMPlanner(tuned, registry, use_examples=False, compact=True, writer=writer)
+        planner = LLMPlanner(tuned, registry, use_examples=False, compact=True, writer=writer,
+                             cues=OutputCues())
     else:
         if index is None and examples is None and router_knows:
             index = ExampleIndex.load(trained_file(EXAMPLE_INDEX))
-        planner = LLMPlanner(writer, registry, example_cases=examples, examples=index)
+        planner = LLMPlanner(writer, registry, example_cases=examples, examples=index,
+                             cues=OutputCues())
     routed = name.endswith("routed") and router_knows
     return RoutedPlanner(planner, registry) if routed else planner

@@ -66,6 +66,8 @@ class PlanAttempt(BaseEvent):
     completion_tokens: int = 0
     duration_s: float = 0.0
     issues: list[str] = Field(default_factory=list)
+    asked: list[str] = Field(default_factory=list)
+    """Media the request asked for back in so many words, which "wants" had to name."""
 
 
 class PlanReady(BaseEvent):

@@ -20,7 +20,13 @@ from random_decoder import RandomDecoder
 from modalswitch import Modality, Plan, Registry, Tool, ToolContext
 from modalswitch.agent.chat.constrained import JsonString, to_regex
 from modalswitch.agent.plan import InputSpec, check_plan, output_modalities
-from modalswitch.agent.plan.schema import parse_wants, spell_wants, wants_options
+from modalswitch.agent.plan.schema import (
+    honours,
+    parse_wants,
+    plan_json_schema,
+    spell_wants,
+    wants_options,
+)
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
 from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
 
@@ -99,6 +105,46 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     names = tuple(spec.name for spec in inputs)
     literals = [v for s in plan.steps for v in s.args.values() if isinstance(v, str)]
     assert not [v for v in literals if names and v.startswith(names)], text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(setup=setups(), asked=st.lists(st.sampled_from([Modality.IMAGE, Modality.AUDIO,
+                                                       Modality.VIDEO]), max_size=2),
+       data=st.data())
+def test_a_plan_delivers_the_media_asked_for_by_name_when_the_tools_can_make_them(
+        setup: tuple[Registry, list[InputSpec], bool], asked: list[Modality],
+        data: st.DataObject) -> None:
+    registry, inputs, require_steps = setup
+    writer = PlanWriter(registry, inputs, require_steps=require_steps, asked=asked,
+                        max_steps=4)
+    text = writer.write(RandomDecoder(data))
+    plan = clean_settings(Plan.parse(json.loads(text)), registry)
+    assert check_plan(plan, registry, inputs) == [], text  # still valid, whatever was asked
+    feasible = [w for w in wants_options(list(Modality))
+                if honours(w, asked) and writer.reachable(
+                    {s.modality for s in inputs} | {Modality.TEXT}, parse_wants(w)[0], 4)]
+    if asked and feasible:
+        assert honours(json.loads(text)["wants"], asked), text
+        delivered = {Modality(m) for m in output_modalities(plan, registry, inputs)}
+        assert honours("+".join(m.value for m in delivered), asked), text
+
+
+def test_honours_counts_a_video_as_delivering_sound() -> None:
+    assert honours("video", [Modality.AUDIO])
+    assert honours("text+image+audio", [Modality.AUDIO, Modality.IMAGE])
+    assert not honours("text", [Modality.AUDIO])
+    assert not honours("audio", [Modality.VIDEO])  # a sound is no video
+    assert honours("text", [])
+
+
+def test_the_json_schema_path_also_names_the_media_asked_for() -> None:
+    registry = Registry([])
+    options = plan_json_schema(registry, [], wants=True, asked=[Modality.AUDIO])[
+        "properties"]["wants"]["enum"]
+    assert options and all(honours(w, [Modality.AUDIO]) for w in options)
+    assert "text" not in options and "video" in options
+    unasked = plan_json_schema(registry, [], wants=True)["properties"]["wants"]["enum"]
+    assert unasked == wants_options(list(Modality))
 
 
 @given(st.lists(st.text(min_size=1, max_size=6), max_size=3), st.text(max_size=10),
