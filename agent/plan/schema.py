@@ -53,6 +53,12 @@ def honours(wants: str, asked: Sequence[Modality]) -> bool:
     return set(asked) <= media
 
 
+def honouring(options: Sequence[str], asked: Sequence[Modality]) -> list[str]:
+    """The "wants" options that deliver every medium asked for; all of them when none does
+    (an ask no option can meet is left to the model)."""
+    return [w for w in options if honours(w, asked)] or list(options)
+
+
 def parse_wants(value: str) -> tuple[tuple[Modality, ...], bool]:
     """(the modalities the plan must produce, whether the answer also has words written
     for it): "text" -> ((TEXT,), False), "text+image+audio" -> ((IMAGE, AUDIO), True)."""
@@ -160,8 +166,7 @@ def plan_json_schema(registry: Registry, inputs: Sequence[Modality] | None = Non
         }
         for tool in registry
     ]
-    options = wants_options(list(Modality))
-    options = [w for w in options if honours(w, asked)] or options
+    options = honouring(wants_options(list(Modality)), asked)
     intent = {WANTS_KEY: {"enum": options}} if wants else {}
     return {
         "type": "object",

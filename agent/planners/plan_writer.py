@@ -43,7 +43,7 @@ from modalswitch.agent.chat.constrained import (
 )
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
-from modalswitch.agent.plan.schema import honours, parse_wants, wants_options
+from modalswitch.agent.plan.schema import honouring, parse_wants, wants_options
 from modalswitch.tools.contract.fields import content_fields, field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
@@ -234,7 +234,7 @@ class PlanWriter:
         wants = [w for w, ok in feasible.items() if ok or (w == Modality.TEXT.value
                                                              and not self.steps_required)]
         # what the user asked for in so many words is delivered, when it can be made
-        wants = [w for w in wants if honours(w, self.asked)] or wants
+        wants = honouring(wants, self.asked)
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
         targets, words = parse_wants(chosen.split('"', 1)[0])

@@ -91,16 +91,17 @@ def embedded_planner(registry: Registry, config: str | None = None,
     if name not in CONFIGS:
         raise UserError(f"unknown embedded planner {name!r}: choose from {', '.join(CONFIGS)}")
     writer = embedded_chat()  # loaded on first use only: plans alone never touch it
+    cues = OutputCues()
     router_knows = set(Router.default_tools()) >= set(registry.names)
     if name.startswith("tuned"):
         tuned = tuned_chat(adapter or setting("MODALSWITCH_PLANNER_ADAPTER")
                            or shipped_adapter())
         planner = LLMPlanner(tuned, registry, use_examples=False, compact=True, writer=writer,
-                             cues=OutputCues())
+                             cues=cues)
     else:
         if index is None and examples is None and router_knows:
             index = ExampleIndex.load(trained_file(EXAMPLE_INDEX))
         planner = LLMPlanner(writer, registry, example_cases=examples, examples=index,
-                             cues=OutputCues())
+                             cues=cues)
     routed = name.endswith("routed") and router_knows
     return RoutedPlanner(planner, registry) if routed else planner
