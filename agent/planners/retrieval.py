@@ -92,6 +92,18 @@ class ExampleIndex:
             return cls(examples, str(data["embedder"]) or None, data["vectors"])
 
     @classmethod
+    def joined(cls, *indexes: ExampleIndex) -> ExampleIndex:
+        """One index over the examples of several (embedded by the same model)."""
+        embedders = {i.embedder for i in indexes}
+        if len(embedders) > 1:
+            raise ValueError(f"cannot join indexes of different embedders: {embedders}")
+        kept = [i for i in indexes if i.examples]
+        vectors = (np.concatenate([i.vectors for i in kept]) if kept
+                   else np.zeros((0, 1), np.float32))
+        return cls([e for i in kept for e in i.examples],
+                   embedders.pop() if embedders else None, vectors)
+
+    @classmethod
     def from_cases(cls, cases: Sequence[dict[str, Any]], embedder: str | None = None
                    ) -> ExampleIndex:
         """An index over few-shot cases ({"request", "inputs", "plan"} dicts)."""
@@ -133,6 +145,19 @@ class ToolIndex:
         query = embed([request], self.embedder)[0]
         return dict(zip(self.registry.names, (float(v) for v in self._vectors @ query),
                         strict=True))
+
+    def mention_ranks(self, request: str) -> dict[str, int]:
+        """Per tool, its best rank (0: nearest) among all tools for any run of 3-5 words of
+        the request: low when some phrase of the request asks for what the tool does,
+        however much else the request says."""
+        from modalswitch.agent.planners.output_cues import word_windows
+
+        runs = word_windows(request)
+        if not runs:
+            return {n: len(self.registry.names) for n in self.registry.names}
+        similarity = embed(runs, self.embedder, batch_size=64) @ self._vectors.T
+        ranks = np.argsort(np.argsort(-similarity, axis=1), axis=1)  # per run, 0 = nearest
+        return dict(zip(self.registry.names, (int(r) for r in ranks.min(axis=0)), strict=True))
 
     def likely(self, request: str, inputs: Sequence[InputSpec], k: int = 8) -> list[str]:
         """The k tools nearest the request, and for each medium they need that neither

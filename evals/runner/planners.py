@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from modalswitch.agent.plan.inputs import InputSpec
@@ -113,19 +114,31 @@ def dataset_registry(dataset: Dataset) -> Registry:
 
 
 def make_planner(name: str, dataset: Dataset, registry: Registry | None = None,
-                 adapter: str | None = None) -> EvalPlanner:
+                 adapter: str | None = None, adapted: str | Path | None = None
+                 ) -> EvalPlanner:
     """The eval planner called `name` for a dataset: an embedded configuration (the same
-    names `run` and `plan` take), or the oracle or no-tool baseline."""
+    names `run` and `plan` take), or the oracle or no-tool baseline. `adapted` is a
+    `modalswitch train adapt` folder: its examples join the few-shot index of untuned
+    configurations, its adapter replaces the shipped one for tuned ones."""
     if name == "oracle":
         return OraclePlanner()
     if name == "none":
         return NoToolPlanner()
     if name in CONFIGS:
+        from modalswitch.agent.planners.adaptation import Adaptation
         from modalswitch.agent.planners.presets import embedded_planner
 
         registry = registry or dataset_registry(dataset)
         demos = taskbench_demos() if dataset.format == "taskbench" else None
         index = ExampleIndex.from_cases(demos) if demos else None  # nearest demos as shots
+        if adapted is not None:
+            adaptation = Adaptation.load(adapted)
+            if name.startswith("tuned"):
+                adapter = adapter or str(adaptation.adapter)
+            else:
+                index = (ExampleIndex.joined(index, adaptation.examples) if index is not None
+                         else adaptation.examples)
+        label = name if adapted is None else f"{name}+{Path(adapted).name}"
         return PlannerAdapter(embedded_planner(registry, name, adapter, examples=demos,
-                                               index=index), name=name)
+                                               index=index), name=label)
     raise UserError(f"unknown planner {name!r} (choose from {', '.join(PLANNERS)})")

@@ -2,6 +2,7 @@
 
     modalswitch eval run DATASET [--planner NAME] [--limit N] [--seed S] [--execute]
                                  [--format native|taskbench] [--out DIR] [--json]
+                                 [--adapted ADAPT_DIR]
     modalswitch eval compare A B [--json]
     modalswitch eval report DIR [--out FILE]
     modalswitch eval leaderboard TASKBENCH_DIR [--planners oracle,none,base] [--limit N]
@@ -53,7 +54,7 @@ def run_with_progress(dataset: Dataset, planner_name: str, out: Path, args: argp
     from modalswitch.evals.runner.planners import make_planner
     from modalswitch.evals.runner.run import run_eval
 
-    planner = make_planner(planner_name, dataset)
+    planner = make_planner(planner_name, dataset, adapted=args.adapted)
     total = len(dataset.select(args.limit, args.seed))
     columns = (TextColumn(f"[bold]{dataset.name}[/bold] · {planner_name}"), BarColumn(),
                MofNCompleteColumn(), TextColumn("{task.fields[last]}"), TimeElapsedColumn())
@@ -172,6 +173,10 @@ def _case_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true",
                    help="keep the cases an earlier eval of the same planner finished in --out, "
                         "run only the rest")
+    p.add_argument("--adapted", metavar="DIR",
+                   help="a `modalswitch train adapt` folder: its synthesized examples join "
+                        "the few-shot index of base/routed, its adapter replaces the shipped "
+                        "one for tuned/tuned-routed")
 
 
 def register(sub: Subparsers) -> None:

@@ -144,7 +144,8 @@ def register(subparsers: Subparsers) -> None:
                    help="default, a TaskBench tool_desc.json (or its folder), or a tools.json")
     a.add_argument("--out", required=True, help="run folder (resumable)")
     a.add_argument("--requests", type=int, default=300)
-    a.add_argument("--steps", type=int, default=60)
+    a.add_argument("--steps", type=int, default=60,
+                   help="LoRA steps (0: synthesize and index only, for the untuned planners)")
     a.add_argument("--base", default=DEFAULT_BASE)
     a.add_argument("--synth-model", default="embedded:qwen2.5-coder-1.5b",
                    help="the chat model that writes the requests (backend:model)")

@@ -38,8 +38,9 @@ def test_adapt_synthesizes_indexes_and_tunes(tmp_path: Path) -> None:
     texts = [json.dumps(CATALOG), "please work on example.jpg and the tale of a red fox"]
     base = build_tiny_llama(tmp_path / "tiny", texts)
     out = tmp_path / "run"
+    # the scripted writer never asks for a step in words: the step check is tested apart
     config = AdaptConfig(catalog=str(catalog), out=str(out), requests=12, steps=2,
-                         base=str(base), synth_model=ScriptedChat(_writer))
+                         base=str(base), synth_model=ScriptedChat(_writer), check_steps=False)
     result = adapt(config, log=lambda m: None)
     rows = (out / "data" / "train.jsonl").read_text().splitlines()
     assert result["cases"] == len(rows) == 12
@@ -53,3 +54,43 @@ def test_adapt_synthesizes_indexes_and_tunes(tmp_path: Path) -> None:
     # a second run keeps the synthesized cases and trains on from the checkpoint
     again = adapt(AdaptConfig(**{**config.__dict__, "steps": 3}), log=lambda m: None)
     assert again["cases"] == 12 and again["train"]["steps"] == 3
+
+
+def test_adapt_with_no_steps_synthesizes_and_indexes_only(tmp_path: Path) -> None:
+    from modalswitch.agent.planners.adaptation import Adaptation
+    from modalswitch.errors import UserError
+    from modalswitch.training.adapt import AdaptConfig, adapt
+
+    catalog = tmp_path / "tools.json"
+    catalog.write_text(json.dumps(CATALOG))
+    out = tmp_path / "run"
+    result = adapt(AdaptConfig(catalog=str(catalog), out=str(out), requests=5, steps=0,
+                               synth_model=ScriptedChat(_writer), check_steps=False),
+                   log=lambda m: None)
+    assert result["cases"] == 5 and result["adapter"] is None and result["train"] is None
+    adaptation = Adaptation.load(out)
+    assert len(adaptation.examples.examples) == 5
+    assert not (out / "lora").exists()
+    with pytest.raises(UserError, match=r"no adapter\.gguf"):
+        _ = adaptation.adapter
+
+
+def test_cases_an_earlier_run_kept_are_checked_again(tmp_path: Path) -> None:
+    from modalswitch.training.adapt import AdaptConfig, adapt
+
+    def row(request: str, tool: str) -> dict[str, object]:
+        return {"id": tool, "request": request, "inputs": [],
+                "plan": {"steps": [{"id": "s1", "tool": tool, "args": {"text": "a fox"}}],
+                         "outputs": ["@s1"]}}
+
+    data = tmp_path / "run" / "data"
+    data.mkdir(parents=True)
+    rows = [row("Please draw a picture of a fox", "generate_image"),
+            row("Translate 'a fox' into French", "text_to_speech")]  # asks for no speech
+    (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    never = ScriptedChat(lambda m: pytest.fail("nothing left to synthesize"))
+    logged: list[str] = []
+    result = adapt(AdaptConfig(catalog="default", out=str(tmp_path / "run"), requests=1,
+                               steps=0, synth_model=never), log=logged.append)
+    assert result["cases"] == 1
+    assert any("1 of 2 earlier cases left out" in m for m in logged)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import random
 import re
+from types import SimpleNamespace
 
 from modalswitch import Plan, Registry, ScriptedChat
 from modalswitch.agent.plan import InputSpec, check_plan
-from modalswitch.tools import Modality
+from modalswitch.tools import Modality, default_registry
 from modalswitch.tools.fakes import fake_registry
 from modalswitch.training.dataset.backinstruct import sample_skeleton, synthesize
 from modalswitch.training.dataset.paraphrase import paraphrase, still_holds
@@ -75,3 +76,39 @@ def test_paraphrases_must_keep_the_plan_s_words_and_files() -> None:
     assert [k["id"] for k in kept] == ["c1-p"]
     assert kept[0]["request"] == "a red fox, drawn, from photo.png — pls"
     assert kept[0]["plan"] == case["plan"] and "paraphrased" in kept[0]["tags"]
+
+
+def _case(request: str, *tools: str) -> dict[str, object]:
+    return {"request": request, "inputs": [],
+            "plan": {"steps": [{"id": f"s{i}", "tool": t, "args": {}}
+                               for i, t in enumerate(tools, 1)]}}
+
+
+def test_a_request_must_ask_for_every_step_of_its_plan() -> None:
+    from modalswitch.agent.planners.retrieval import ToolIndex
+    from modalswitch.training.dataset.backinstruct import asks_for_every_step
+
+    tools = ToolIndex(default_registry())  # ranks mean something among 25 tools
+    request = "Write a caption for photo.png, then read that caption aloud to me"
+    assert asks_for_every_step(_case(request, "caption_image", "text_to_speech"), tools)
+    # a plan whose steps the request never asks for (the small writer's usual slip)
+    assert not asks_for_every_step(_case(request, "caption_image", "speech_to_text"), tools)
+    assert not asks_for_every_step(_case("Please paint a lighthouse at dusk for me",
+                                         "text_to_speech"), tools)
+
+
+def test_synthesis_drops_requests_about_other_steps_or_other_files() -> None:
+    registry = _small()
+
+    def stray(messages: list[dict[str, str]]) -> str:
+        """Names the files it was given, and also one it was not."""
+        reply = json.loads(_writer(messages))
+        return json.dumps(reply | {"request": reply["request"] + " like meeting.wav"})
+
+    assert list(synthesize(registry, ScriptedChat(stray), 3, seed=1, attempts=2)) == []
+    # with a tool index, a request that asks for no step of its plan is dropped
+    asks_nothing = SimpleNamespace(mention_ranks=lambda request: dict.fromkeys(
+        registry.names, len(registry.names)))
+    assert list(synthesize(registry, ScriptedChat(_writer), 3, seed=1, attempts=2,
+                           tools=asks_nothing)) == []  # type: ignore[arg-type]
+    assert len(list(synthesize(registry, ScriptedChat(_writer), 3, seed=1))) == 3

@@ -6,8 +6,12 @@
    text or a literal left blank.
 2. Ask the chat model, under a JSON schema, for a request a user would type that needs
    exactly those steps, and for each blank literal the words of the request it copies.
-3. Keep the pair only if the filled plan validates, every literal is in the request and
-   every attached file is named in it.
+3. Keep the pair only if the filled plan validates, every literal is in the request,
+   every attached file is named in it and no other file is, and (with a `ToolIndex`)
+   every step is asked for: some run of the request's words is nearer that tool's
+   description than all but `MENTION_RANK` other tools. A small model writing requests
+   often describes other steps than it was given (or copies the prompt's example): such a
+   pair would teach the planner the wrong tools.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import check_plan
 from modalswitch.agent.planners.prompting import tool_summary
+from modalswitch.agent.planners.retrieval import ToolIndex
+from modalswitch.evals.datasets.taskbench import extract_inputs
 from modalswitch.tools.contract.chat import ChatModel
 from modalswitch.tools.contract.fields import content_fields, field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
@@ -35,6 +41,10 @@ FILE_NAMES = {
     Modality.VIDEO: ["example.mp4", "video.mov", "clip.mp4", "footage.mp4"],
     Modality.TEXT: ["notes.txt", "example.txt", "article.txt"],
 }
+MENTION_RANK = 2
+"""A step counts as asked for when its tool is among this many nearest tools of a phrase
+of the request: every step of 203 of the 209 hand-written TaskBench demos is, against 54
+of 209 demo requests paired with another demo's plan (docs/evals.md)."""
 STEP_WEIGHTS = {1: 0.35, 2: 0.2, 3: 0.25, 4: 0.15, 5: 0.05}
 SYSTEM = ("You write realistic requests that people type to a multimedia assistant: what they "
           "want, in their own words, as one or two sentences. Never name tools or steps; "
@@ -151,6 +161,9 @@ def fill(sk: Skeleton, reply: dict[str, Any], registry: Registry) -> dict[str, A
         steps[blank[0]]["args"][blank[1]] = value
     if any(_norm(name) not in _norm(request) for name, _ in sk.inputs):
         return None
+    attached = {_norm(name) for name, _ in sk.inputs}
+    if any(_norm(spec.name) not in attached for spec in extract_inputs(request)):
+        return None  # a file nobody attached: the request is about something else
     plan = {"steps": steps, "outputs": sk.outputs}
     specs = [InputSpec(name, Modality(kind)) for name, kind in sk.inputs]
     if check_plan(Plan.parse(plan), registry, specs):
@@ -158,11 +171,19 @@ def fill(sk: Skeleton, reply: dict[str, Any], registry: Registry) -> dict[str, A
     return {"request": request, "inputs": [list(i) for i in sk.inputs], "plan": plan}
 
 
+def asks_for_every_step(case: dict[str, Any], tools: ToolIndex,
+                        rank: int = MENTION_RANK) -> bool:
+    """Whether each tool of the case's plan is asked for by some phrase of its request."""
+    ranks = tools.mention_ranks(case["request"])
+    return all(ranks[step["tool"]] < rank for step in case["plan"]["steps"])
+
+
 def synthesize(registry: Registry, chat: ChatModel, count: int, *, seed: int = 0,
-               attempts: int = 4,
+               attempts: int = 4, tools: ToolIndex | None = None,
                on_case: Callable[[int, bool], None] | None = None) -> Iterator[dict[str, Any]]:
     """Up to `count` valid (request, plan) cases for the catalog; at most `attempts`
-    skeletons are tried per case kept."""
+    skeletons are tried per case kept. With `tools` (an index of this registry), a case
+    whose request does not ask for every step is dropped."""
     rng = random.Random(seed)
     kept = 0
     for n in range(count * attempts):
@@ -177,6 +198,8 @@ def synthesize(registry: Registry, chat: ChatModel, count: int, *, seed: int = 0
         except json.JSONDecodeError:
             data = {}
         case = fill(sk, data, registry) if isinstance(data, dict) else None
+        if case is not None and tools is not None and not asks_for_every_step(case, tools):
+            case = None
         if on_case is not None:
             on_case(n, case is not None)
         if case is not None:
