@@ -1,6 +1,7 @@
 """The files an eval writes, and their typed form: eval.json (at the start: the cases it will
-run), results.jsonl (one CaseResult a line), metrics.json (aggregates and the run's
-settings), and cases/<id>/ with each case's trace."""
+run), progress.jsonl (while it runs: each case's CaseResult as it finishes, so a stopped
+eval can be resumed), results.jsonl (at the end: one CaseResult a line), metrics.json
+(aggregates and the run's settings), and cases/<id>/ with each case's trace."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from modalswitch.errors import EvalDirError
 
 MANIFEST = "eval.json"
 """Written when an eval starts: dataset, planner and the ids of the cases it will run."""
+
+PROGRESS = "progress.jsonl"
+"""Appended as each case finishes; replaced by results.jsonl when the eval ends."""
 
 Status = Literal["ok", "invalid", "planner_error", "exec_failed", "error"]
 
@@ -81,6 +85,27 @@ def write_results(out: Path, results: list[CaseResult], metrics: dict[str, Any])
             fh.write(r.model_dump_json() + "\n")
     os.replace(tmp, out / "results.jsonl")
     write_json(out / "metrics.json", metrics)
+
+
+def append_progress(out: Path, result: CaseResult) -> None:
+    """Record a finished case at once (one whole line; flushed), for `--resume`."""
+    with (out / PROGRESS).open("a", encoding="utf-8") as fh:
+        fh.write(result.model_dump_json() + "\n")
+        fh.flush()
+
+
+def load_progress(out: Path) -> list[CaseResult]:
+    """The cases a stopped eval finished; a line cut short by the stop is left out."""
+    path = Path(out) / PROGRESS
+    if not path.exists():
+        return []
+    results = []
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            results.append(CaseResult.model_validate_json(line))
+        except ValueError:  # the line being written when the eval stopped
+            continue
+    return results
 
 
 def is_eval_dir(path: Path) -> bool:

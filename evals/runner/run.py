@@ -32,10 +32,13 @@ from modalswitch.evals.datasets.model import Case, Dataset
 from modalswitch.evals.runner.planners import EvalPlanner, dataset_registry
 from modalswitch.evals.runner.results import (
     MANIFEST,
+    PROGRESS,
     CaseResult,
     Status,
+    append_progress,
     case_dirname,
     load_eval,
+    load_progress,
     write_json,
     write_results,
 )
@@ -109,11 +112,16 @@ class EvalRun:
         check_gold_tools(dataset, self.registry)
 
     def previous_results(self) -> dict[str, CaseResult]:
-        """Finished cases of an earlier eval of the same planner, dataset and mode in OUT."""
-        if not (self.out / "results.jsonl").exists():
+        """Finished cases of an earlier eval of the same planner, dataset and mode in OUT:
+        its results, or for an eval that was stopped midway, its progress journal."""
+        if (self.out / "results.jsonl").exists():
+            metrics, results = load_eval(self.out)
+            run = metrics.get("run", {})
+        elif (self.out / PROGRESS).exists() and (self.out / MANIFEST).exists():
+            run = json.loads((self.out / MANIFEST).read_text("utf-8"))
+            results = load_progress(self.out)
+        else:
             return {}
-        metrics, results = load_eval(self.out)
-        run = metrics.get("run", {})
         if (run.get("planner"), run.get("dataset"), run.get("execute")) != (
                 self.planner.name, self.dataset.name, self.execute):
             raise UserError(f"cannot resume: {self.out} holds an eval of planner "
@@ -129,9 +137,12 @@ class EvalRun:
         are kept as they are (planners are deterministic; a slow LLM eval can go on).
         """
         previous = self.previous_results() if resume else {}
-        if not resume and (self.out / "results.jsonl").exists():
+        if not resume and any((self.out / f).exists() for f in ("results.jsonl", PROGRESS)):
             shutil.rmtree(self.out / "cases", ignore_errors=True)  # an earlier eval's cases
         (self.out / "cases").mkdir(parents=True, exist_ok=True)
+        journal, journal_lock = self.out / PROGRESS, threading.Lock()  # anew, with what is kept
+        journal.write_text("".join(r.model_dump_json() + "\n" for r in previous.values()),
+                           encoding="utf-8")
         write_json(self.out / MANIFEST, {  # lets a viewer following the eval show progress
             "dataset": self.dataset.name, "planner": self.planner.name, "execute": self.execute,
             "cases": [c.id for c in cases],
@@ -139,7 +150,11 @@ class EvalRun:
         start = time.perf_counter()
 
         def one(case: Case) -> CaseResult:
-            result = previous.get(case.id) or self.run_case(case)
+            result = previous.get(case.id)
+            if result is None:
+                result = self.run_case(case)
+                with journal_lock:
+                    append_progress(self.out, result)
             if on_result is not None:
                 on_result(result)
             return result
@@ -159,6 +174,7 @@ class EvalRun:
             **(settings or {}),
         }
         write_results(self.out, results, metrics)
+        journal.unlink(missing_ok=True)  # results.jsonl holds it all now
         return metrics
 
     def run_case(self, case: Case) -> CaseResult:

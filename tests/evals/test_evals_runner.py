@@ -13,7 +13,7 @@ from modalswitch.agent.plan import check_plan
 from modalswitch.agent.trace import read_trace
 from modalswitch.cli import main
 from modalswitch.cli.eval import resolve_dataset
-from modalswitch.errors import DatasetError
+from modalswitch.errors import DatasetError, UserError
 from modalswitch.evals.datasets import load_dataset
 from modalswitch.evals.runner import EvalRun, run_eval
 from modalswitch.evals.runner.planners import (
@@ -299,6 +299,46 @@ def test_resume_keeps_finished_cases_and_runs_the_rest(tmp_path: Path) -> None:
     assert all((tmp_path / "cases" / r.id / "trace.jsonl").exists() for r in both)
     with pytest.raises(UserError, match="cannot resume"):
         run_eval(ds, NoToolPlanner(), tmp_path, limit=5, resume=True)
+
+
+class _Stopped(BaseException):
+    """Stands for Ctrl-C or a killed job: not a case's failure, the eval's end."""
+
+
+class _StopsAfter(OraclePlanner):
+    """The oracle, until it has planned `n` cases in this eval."""
+
+    serial = True
+
+    def __init__(self, n: int) -> None:
+        self.n, self.planned = n, []
+
+    def plan_case(self, case: Any, tracer: Any = None) -> Any:
+        if len(self.planned) == self.n:
+            raise _Stopped
+        self.planned.append(case.id)
+        return super().plan_case(case, tracer)
+
+
+def test_an_eval_stopped_midway_resumes_from_its_progress(tmp_path: Path) -> None:
+    ds = load_dataset(resolve_dataset("core"))
+    with pytest.raises(_Stopped):
+        run_eval(ds, _StopsAfter(2), tmp_path, limit=4, workers=1)
+    assert not (tmp_path / "results.jsonl").exists()
+    # the journal ends with half a line, as a kill mid-write leaves it
+    with (tmp_path / "progress.jsonl").open("a") as fh:
+        fh.write('{"id": "torn')
+    again = _StopsAfter(2)
+    m = run_eval(ds, again, tmp_path, limit=4, workers=1, resume=True)
+    _, results = load_eval(tmp_path)
+    assert m["run"]["resumed"] == 2 and m["n"] == 4 and m["node_f1"] == 1.0
+    assert again.planned == [r.id for r in results[2:]]  # only the cases left were planned
+    assert not (tmp_path / "progress.jsonl").exists()
+    # a fresh (not resumed) eval in the same folder starts over
+    with pytest.raises(_Stopped):
+        run_eval(ds, _StopsAfter(1), tmp_path, limit=4, workers=1)
+    with pytest.raises(UserError, match="cannot resume"):
+        run_eval(ds, NoToolPlanner(), tmp_path, limit=4, resume=True)
 
 
 class _Exploding:
