@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.planners.output_cues import word_windows
 from modalswitch.agent.planners.prompting import tool_summary
 from modalswitch.agent.planners.router import embed
 from modalswitch.errors import MissingModelError
@@ -150,8 +151,6 @@ class ToolIndex:
         """Per tool, its best rank (0: nearest) among all tools for any run of 3-5 words of
         the request: low when some phrase of the request asks for what the tool does,
         however much else the request says."""
-        from modalswitch.agent.planners.output_cues import word_windows
-
         runs = word_windows(request)
         if not runs:
             return {n: len(self.registry.names) for n in self.registry.names}
