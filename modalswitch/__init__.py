@@ -27,6 +27,7 @@ from modalswitch.tools.contract.fields import (
     AudioArtifact,
     ImageArtifact,
     TextContent,
+    VerbatimText,
     VideoArtifact,
 )
 from modalswitch.tools.contract.modality import Modality
@@ -61,6 +62,7 @@ __all__ = [
     "ToolError",
     "TransientToolError",
     "UserError",
+    "VerbatimText",
     "VideoArtifact",
 ]
 __version__ = "0.1.0"

@@ -7,6 +7,7 @@ from modalswitch.tools.contract.fields import (
     AudioArtifact,
     ImageArtifact,
     TextContent,
+    VerbatimText,
     VideoArtifact,
 )
 from modalswitch.tools.contract.modality import Modality
@@ -26,6 +27,7 @@ __all__ = [
     "TextContent",
     "Tool",
     "ToolContext",
+    "VerbatimText",
     "VideoArtifact",
     "default_registry",
     "media_tools",

@@ -1,10 +1,13 @@
 """What a plan knows of the user's inputs (name and modality), and binding their names.
 
-The planner never sees input files, only these specs: `@input0` is the first one.
+The planner never sees input files, only these specs: `@input0` is the first one. URLs the
+request quotes are inputs of another kind: a verbatim argument (a URL to fetch) may only
+take one of them or an earlier step's verbatim result.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,6 +18,15 @@ from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+", re.IGNORECASE)
+
+
+def quoted_urls(text: str) -> list[str]:
+    """The URLs a request quotes, in order, each once; a trailing full stop or comma is
+    the sentence's, not the URL's."""
+    urls = (m.group().rstrip(".,;:!?") for m in _URL.finditer(text))
+    return list(dict.fromkeys(u for u in urls if "." in u.split("//", 1)[-1]))
 
 
 @dataclass(frozen=True)

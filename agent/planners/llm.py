@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from modalswitch.agent.chat.constrained import StepwiseChat
-from modalswitch.agent.plan.inputs import InputSpec, bind_input_names
+from modalswitch.agent.plan.inputs import InputSpec, bind_input_names, quoted_urls
 from modalswitch.agent.plan.model import Plan, Step, StepRef, refs_in
 from modalswitch.agent.plan.schema import WANTS_KEY, parse_wants, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
@@ -226,12 +226,13 @@ class LLMPlanner:
                asked: Sequence[Modality]) -> Plan:
         assert isinstance(self.llm, StepwiseChat)
         start = time.perf_counter()
+        quotes = quoted_urls(request)
         writer = PlanWriter(self.registry, inputs, tools=tools, require_steps=require_steps,
-                            asked=asked)
+                            asked=asked, quotes=quotes)
         if tools is not None and asked and not writer.can_make(asked):
             # the medium asked for by name is worth every tool, not the narrowed few
             writer = PlanWriter(self.registry, inputs, require_steps=require_steps,
-                                asked=asked)
+                                asked=asked, quotes=quotes)
         with self.llm.decoder(self.messages(request, inputs)) as dec:
             text = writer.write(dec)
             tokens = (dec.prompt_tokens, dec.forced_tokens + dec.generated_tokens)

@@ -11,7 +11,9 @@ The structure is forced and the model only chooses where there is a choice:
 - a reference names an input or an earlier step's output field of the modality the
   argument needs; a text argument is such a reference or a literal that cannot start
   with "@" (so it never reads as a reference) nor with an input's file name (a model that
-  writes the name of a screenshot as the text to speak meant the screenshot);
+  writes the name of a screenshot as the text to speak meant the screenshot); a verbatim
+  argument (a URL to fetch) is a URL the request quotes or an earlier step's verbatim
+  result, never one the model makes up, and a tool that needs one is offered only then;
 - the steps can only end once something of each wanted modality exists; `outputs` must
   include it, and no medium the plan does not say it wants;
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -57,12 +59,16 @@ REF = "@"
 would be a reference the model wrote as text)."""
 STRING_TOKENS = 64
 """A literal string longer than this many tokens is closed by the writer."""
+VERBATIM: Literal["verbatim"] = "verbatim"
+"""Reachability's name for "a verbatim value exists" (a quoted URL), beside the modalities."""
+_Need = Modality | Literal["verbatim"]
 
 
 @dataclass
 class _Source:
     ref: str  # "@input0", "@s2.text"
     modality: Modality
+    verbatim: bool = False
 
 
 @dataclass
@@ -71,10 +77,15 @@ class _State:
     steps: int = 0
     file_names: tuple[str, ...] = ()
     """The user's input files: a text literal may not start with one (that is the file)."""
+    quotes: tuple[str, ...] = ()
+    """The URLs the request quotes: the literals a verbatim argument may take."""
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
                 and (not from_steps_only or not s.ref.startswith("@input"))]
+
+    def verbatim_refs(self) -> list[str]:
+        return [s.ref for s in self.sources if s.verbatim]
 
     def produced(self, modality: Modality) -> bool:
         """Whether a step (not an input) made something of this modality."""
@@ -101,6 +112,12 @@ def _value_grammar(tool: Tool[Any, Any], name: str, prop: dict[str, Any],
                    state: _State) -> Grammar | None:
     """The grammar of one argument's value, or None when the writer cannot write it."""
     kind = field_kind(tool.Input, name)
+    if kind.verbatim:
+        options = [*state.verbatim_refs(), *state.quotes]
+        if not options:
+            return None
+        item = choice(*(json_literal(o) for o in options))
+        return Seq((Lit("["), item, _more(item))) if kind.is_list else item
     if kind.modality is not None and kind.modality is not Modality.TEXT:
         refs = state.refs(kind.modality)
         if not refs:
@@ -141,10 +158,13 @@ class PlanWriter:
 
     def __init__(self, registry: Registry, inputs: Sequence[InputSpec], *,
                  tools: Sequence[str] | None = None, require_steps: bool = False,
-                 asked: Sequence[Modality] = (),
+                 asked: Sequence[Modality] = (), quotes: Sequence[str] = (),
                  max_steps: int = MAX_STEPS, string_tokens: int = STRING_TOKENS) -> None:
         self.registry = registry
         self.inputs = list(inputs)
+        self.quotes = tuple(quotes)
+        """The URLs the request quotes (`quoted_urls`): what a verbatim argument may take
+        besides an earlier step's verbatim result."""
         self.tools = [registry.get(n) for n in (tools if tools is not None else registry.names)]
         self.require_steps = require_steps
         self.asked = list(asked)
@@ -158,18 +178,22 @@ class PlanWriter:
 
     # -- reachability -------------------------------------------------------------------
 
-    def _needs(self, tool: Tool[Any, Any]) -> set[Modality]:
-        kinds = (field_kind(tool.Input, n).modality
-                 for n, info in tool.Input.model_fields.items() if info.is_required())
-        return {m for m in kinds if m is not None and m in MEDIA}
+    def _needs(self, tool: Tool[Any, Any]) -> set[_Need]:
+        kinds = [field_kind(tool.Input, n)
+                 for n, info in tool.Input.model_fields.items() if info.is_required()]
+        needs: set[_Need] = {k.modality for k in kinds
+                             if k.modality is not None and k.modality in MEDIA}
+        return needs | ({VERBATIM} if any(k.verbatim for k in kinds) else set())
 
-    def _outputs(self, tool: Tool[Any, Any]) -> set[Modality]:
-        return set(tool.output_modalities)
+    def _outputs(self, tool: Tool[Any, Any]) -> set[_Need]:
+        verbatim = any(field_kind(tool.Output, n).verbatim for n in tool.Output.model_fields)
+        return set(tool.output_modalities) | ({VERBATIM} if verbatim else set())
 
-    def _costs(self, have: set[Modality]) -> dict[Modality, float]:
-        """Steps each modality costs from what is had (0 for what is), counting the making
-        of each input a step needs separately."""
-        cost = {m: 0.0 if m in have else float("inf") for m in Modality}
+    def _costs(self, have: set[_Need]) -> dict[_Need, float]:
+        """Steps each modality (and a verbatim value) costs from what is had (0 for what
+        is), counting the making of each input a step needs separately."""
+        cost: dict[_Need, float] = {m: 0.0 if m in have else float("inf")
+                                    for m in [*Modality, VERBATIM]}
         changed = True
         while changed:  # costs only fall, and are whole numbers: this ends
             changed = False
@@ -180,7 +204,7 @@ class PlanWriter:
                         cost[m], changed = price, True
         return cost
 
-    def reachable(self, have: set[Modality], targets: Sequence[Modality],
+    def reachable(self, have: set[_Need], targets: Sequence[Modality],
                   steps_left: int) -> bool:
         """Whether steps can make every target within `steps_left` more steps.
 
@@ -197,11 +221,16 @@ class PlanWriter:
 
     def can_make(self, media: Sequence[Modality]) -> bool:
         """Whether a plan over the offered tools can deliver every one of `media`."""
-        have = {s.modality for s in self.inputs} | {Modality.TEXT}
+        have: set[_Need] = {Modality.TEXT, *(s.modality for s in self.inputs)}
+        if self.quotes:
+            have.add(VERBATIM)
         return self.reachable(have, list(media), self.max_steps)
 
-    def _have(self, state: _State) -> set[Modality]:
-        return {s.modality for s in state.sources} | {Modality.TEXT}
+    def _have(self, state: _State) -> set[_Need]:
+        have: set[_Need] = {Modality.TEXT, *(s.modality for s in state.sources)}
+        if state.quotes or state.verbatim_refs():
+            have.add(VERBATIM)
+        return have
 
     def usable_tools(self, state: _State, targets: Sequence[Modality]) -> list[Tool[Any, Any]]:
         """Tools whose needs are met now and after which every target not yet made can
@@ -225,7 +254,7 @@ class PlanWriter:
         `]`) and the decided rest is forced in one batch.
         """
         state = _State([_Source(f"@input{i}", s.modality) for i, s in enumerate(self.inputs)],
-                       file_names=tuple(s.name for s in self.inputs))
+                       file_names=tuple(s.name for s in self.inputs), quotes=self.quotes)
         have = self._have(state)
         feasible = {w: self.reachable(have, parse_wants(w)[0], self.max_steps)
                     for w in wants_options(list(Modality))}
@@ -261,9 +290,10 @@ class PlanWriter:
         tool = self.registry.get(name)
         self._write_args(dec, tool, state)
         for out in content_fields(tool.Output):
-            modality = field_kind(tool.Output, out).modality
-            if modality is not None:
-                state.sources.append(_Source(f"@s{state.steps}.{out}", modality))
+            kind = field_kind(tool.Output, out)
+            if kind.modality is not None:
+                state.sources.append(_Source(f"@s{state.steps}.{out}", kind.modality,
+                                             kind.verbatim))
 
     def _write_args(self, dec: Decoder, tool: Tool[Any, Any], state: _State) -> None:
         """The arguments object after its opening brace, up to and including the `}}` that

@@ -20,6 +20,7 @@ from modalswitch.tools.contract.fields import (
     AudioArtifact,
     ImageArtifact,
     TextContent,
+    VerbatimText,
     VideoArtifact,
 )
 from modalswitch.tools.contract.modality import Modality
@@ -40,6 +41,8 @@ class ToolSpec:
     description: str
     inputs: tuple[tuple[str, Modality], ...]
     outputs: tuple[tuple[str, Modality], ...]
+    verbatim: frozenset[str] = frozenset()
+    """Text fields (arguments or results) that hold a URL: copied, never composed."""
 
 
 def slug(name: str) -> str:
@@ -60,9 +63,11 @@ def field_names(types: Iterable[str]) -> list[str]:
     return names
 
 
-def _model(title: str, fields: tuple[tuple[str, Modality], ...], doc: str) -> type[BaseModel]:
+def _model(title: str, fields: tuple[tuple[str, Modality], ...], doc: str,
+           verbatim: frozenset[str] = frozenset()) -> type[BaseModel]:
     spec: dict[str, Any] = {
-        name: (_ANNOTATION[modality], Field(description=f"{modality.value} {name}"))
+        name: (VerbatimText if name in verbatim and modality is Modality.TEXT
+               else _ANNOTATION[modality], Field(description=f"{modality.value} {name}"))
         for name, modality in fields
     }
     model: type[BaseModel] = create_model(title, __doc__=doc, **spec)
@@ -87,8 +92,10 @@ def spec_tool(spec: ToolSpec) -> Tool[Any, Any]:
     cls = type(f"{camel}Tool", (Tool,), {
         "name": spec.name,
         "description": spec.description or _signature(spec),
-        "Input": _model(f"{camel}Input", spec.inputs, f"Arguments of {spec.name}."),
-        "Output": _model(f"{camel}Output", spec.outputs, f"Results of {spec.name}."),
+        "Input": _model(f"{camel}Input", spec.inputs, f"Arguments of {spec.name}.",
+                        spec.verbatim),
+        "Output": _model(f"{camel}Output", spec.outputs, f"Results of {spec.name}.",
+                         spec.verbatim),
         "backend": "plan-only",
         "run": _plan_only_run,
         "__doc__": f"Plan-only stand-in for {spec.name}.",
@@ -102,9 +109,18 @@ def spec_registry(specs: Iterable[ToolSpec]) -> Registry:
     return Registry(spec_tool(s) for s in specs)
 
 
+URL = "url"
+"""The catalog type of a URL: text the planner copies from the request, never composes."""
+
+
 def specs_from_json(entries: Iterable[dict[str, Any]]) -> list[ToolSpec]:
-    """Specs from `[{"name", "description", "inputs": {arg: modality}, "outputs": {...}}]`."""
+    """Specs from `[{"name", "description", "inputs": {arg: type}, "outputs": {...}}]`, a
+    type being a modality or "url"."""
+    def fields(types: dict[str, str]) -> tuple[tuple[str, Modality], ...]:
+        return tuple((k, Modality.TEXT if v == URL else Modality(v)) for k, v in types.items())
+
     return [ToolSpec(e["name"], e.get("description", ""),
-                     tuple((k, Modality(v)) for k, v in e.get("inputs", {}).items()),
-                     tuple((k, Modality(v)) for k, v in e.get("outputs", {}).items()))
+                     fields(e.get("inputs", {})), fields(e.get("outputs", {})),
+                     frozenset(k for part in ("inputs", "outputs")
+                               for k, v in e.get(part, {}).items() if v == URL))
             for e in entries]

@@ -23,7 +23,7 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import InputRef, Plan, Step, StepRef, parse_ref, unescape
 from modalswitch.agent.planners.llm import default_outputs
 from modalswitch.errors import DatasetError
-from modalswitch.evals.datasets.catalog import ToolSpec, field_names, slug, spec_registry
+from modalswitch.evals.datasets.catalog import URL, ToolSpec, field_names, slug, spec_registry
 from modalswitch.evals.datasets.model import Case, Dataset, read_jsonl
 from modalswitch.evals.scoring.taskbench_metrics import node_arguments
 from modalswitch.tools.contract.modality import Modality
@@ -70,12 +70,17 @@ def load_catalog(tool_desc: Path) -> TaskBenchCatalog:
         ins = [t.lower() for t in node.get("input-type", [])]
         outs = [t.lower() for t in node.get("output-type", [])]
         desc = node.get("desc", "")
+        in_names, out_names = field_names(ins), field_names(outs)
         specs.append(ToolSpec(
             name, desc,
-            tuple(zip(field_names(ins), (_TYPE_MODALITY.get(t, Modality.TEXT) for t in ins),
+            tuple(zip(in_names, (_TYPE_MODALITY.get(t, Modality.TEXT) for t in ins),
                       strict=True)),
-            tuple(zip(field_names(outs), (_TYPE_MODALITY.get(t, Modality.TEXT) for t in outs),
-                      strict=True))))
+            tuple(zip(out_names, (_TYPE_MODALITY.get(t, Modality.TEXT) for t in outs),
+                      strict=True)),
+            # a URL is fetched, so the planner may only copy one (from the request or
+            # the URL Extractor), never make one up
+            frozenset(n for n, t in [*zip(in_names, ins, strict=True),
+                                     *zip(out_names, outs, strict=True)] if t == URL)))
     if len(set(id_to_name.values())) != len(id_to_name):
         raise DatasetError(f"{tool_desc}: two tool ids map to the same identifier")
     return TaskBenchCatalog(

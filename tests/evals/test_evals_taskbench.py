@@ -26,6 +26,7 @@ from modalswitch.evals.runner import run_eval
 from modalswitch.evals.runner.planners import NoToolPlanner, OraclePlanner
 from modalswitch.evals.scoring.counts import Counts
 from modalswitch.evals.scoring.taskbench_metrics import content_type, extract, sample_counts
+from modalswitch.tools.contract.fields import field_kind
 
 TOOLS = [
     {"id": "Image Colorizer", "desc": "Adds color to a black and white image.",
@@ -90,6 +91,8 @@ def test_catalog_becomes_a_typed_plan_only_registry(catalog: TaskBenchCatalog) -
     downloader = reg.get("image_downloader")
     assert list(downloader.Input.model_fields) == ["url"]  # a URL is text to a plan
     assert downloader.input_modalities == [Modality.TEXT]
+    assert field_kind(downloader.Input, "url").verbatim  # copied, never made up
+    assert not field_kind(reg.get("image_to_text").Output, "text").verbatim
     assert catalog.output_type["Image Search"] == "Image"  # kept as published
     assert reg.get("image_search").output_modalities == [Modality.IMAGE]
     with pytest.raises(ToolError, match="plan-only"):
@@ -103,6 +106,9 @@ def test_real_catalog_has_forty_unique_tools(taskbench_sample: Path) -> None:
     assert len(cat.registry) == 40 == len(set(cat.registry.names))
     assert cat.id_to_name["Image Search (by Image)"] == "image_search_by_image"
     assert list(cat.registry.get("image_style_transfer").Input.model_fields) == ["image", "image2"]
+    # the URL Extractor's result is a URL the downloaders may take
+    assert field_kind(cat.registry.get("url_extractor").Output, "url").verbatim
+    assert field_kind(cat.registry.get("audio_downloader").Input, "url").verbatim
 
 
 def test_extract_inputs_skips_urls_and_repeats() -> None:

@@ -112,3 +112,41 @@ def test_synthesis_drops_requests_about_other_steps_or_other_files() -> None:
     assert list(synthesize(registry, ScriptedChat(_writer), 3, seed=1, attempts=2,
                            tools=asks_nothing)) == []  # type: ignore[arg-type]
     assert len(list(synthesize(registry, ScriptedChat(_writer), 3, seed=1))) == 3
+
+
+def test_a_synthesized_url_must_be_one_the_request_quotes() -> None:
+    from modalswitch.evals.datasets.catalog import spec_registry, specs_from_json
+    from modalswitch.training.dataset.backinstruct import Skeleton, fill
+
+    registry = spec_registry(specs_from_json([
+        {"name": "fetch_page", "description": "Download the text at a URL.",
+         "inputs": {"url": "url"}, "outputs": {"text": "text"}}]))
+    sk = Skeleton(steps=[{"id": "s1", "tool": "fetch_page", "args": {"url": None}}],
+                  blanks=[(0, "url")], outputs=["@s1.text"])
+    quoted = fill(sk, {"request": "grab the page at https://example.com/a please",
+                       "s1.url": "https://example.com/a"}, registry)
+    assert quoted is not None and quoted["plan"]["steps"][0]["args"]["url"] == \
+        "https://example.com/a"
+    # in the request, but not a URL the planner could copy from it
+    assert fill(sk, {"request": "grab the page at example.com/a please",
+                     "s1.url": "example.com/a"}, registry) is None
+
+
+def test_skeletons_feed_a_url_argument_only_a_url() -> None:
+    from modalswitch.evals.datasets.catalog import spec_registry, specs_from_json
+
+    registry = spec_registry(specs_from_json([
+        {"name": "find_link", "inputs": {"text": "text"}, "outputs": {"url": "url"}},
+        {"name": "search", "inputs": {"text": "text"}, "outputs": {"text": "text"}},
+        {"name": "fetch_page", "inputs": {"url": "url"}, "outputs": {"text": "text"}}]))
+    rng = random.Random(0)
+    fed = 0
+    for _ in range(300):
+        sk = sample_skeleton(registry, rng)
+        for step in sk.steps:
+            if step["tool"] == "fetch_page" and step["args"]["url"] is not None:
+                ref = step["args"]["url"]
+                source = next(s for s in sk.steps if ref.startswith(f"@{s['id']}."))
+                assert source["tool"] == "find_link", sk
+                fed += 1
+    assert fed  # the chain find_link -> fetch_page was sampled

@@ -1,7 +1,8 @@
 """Field marks: which fields of a tool's Input and Output models are content, and of what kind.
 
 A tool marks its media fields with `ImageArtifact`, `AudioArtifact`, `VideoArtifact` (an
-`Artifact` of that modality) or `TextContent` (a string that is content, not a setting).
+`Artifact` of that modality) or `TextContent` (a string that is content, not a setting);
+`VerbatimText` is text the planner may only copy, never compose (a URL to fetch).
 Those marks are where a tool's modalities, the planner's JSON schema and the plan's type
 checks all come from, so they can never disagree.
 """
@@ -23,6 +24,10 @@ class MediaField:
     """Marks a model field as content of one modality."""
 
     modality: Modality
+    verbatim: bool = False
+    """Text copied as it stands from the request or from an earlier step's verbatim result
+    (a URL), never written by the planner: a model that invents a URL fetches nothing the
+    user meant."""
 
 
 def _of_modality(modality: Modality) -> Callable[[Artifact], Artifact]:
@@ -41,6 +46,7 @@ AudioArtifact = Annotated[Artifact, MediaField(Modality.AUDIO), AfterValidator(
 VideoArtifact = Annotated[Artifact, MediaField(Modality.VIDEO), AfterValidator(
     _of_modality(Modality.VIDEO))]
 TextContent = Annotated[str, MediaField(Modality.TEXT)]
+VerbatimText = Annotated[str, MediaField(Modality.TEXT, verbatim=True)]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class FieldKind:
 
     modality: Modality | None  # None: a plain setting (a number, a language code...)
     is_list: bool = False
+    verbatim: bool = False  # see MediaField.verbatim
 
 
 def field_kind(model: type[BaseModel], name: str) -> FieldKind:
@@ -56,13 +63,13 @@ def field_kind(model: type[BaseModel], name: str) -> FieldKind:
     info = model.model_fields[name]
     for meta in info.metadata:
         if isinstance(meta, MediaField):
-            return FieldKind(meta.modality)
+            return FieldKind(meta.modality, verbatim=meta.verbatim)
     annotation = info.annotation
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         for meta in getattr(item, "__metadata__", ()):
             if isinstance(meta, MediaField):
-                return FieldKind(meta.modality, is_list=True)
+                return FieldKind(meta.modality, is_list=True, verbatim=meta.verbatim)
     return FieldKind(None)
 
 

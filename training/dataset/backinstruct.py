@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from modalswitch.agent.plan.inputs import InputSpec
+from modalswitch.agent.plan.inputs import InputSpec, quoted_urls
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import check_plan
 from modalswitch.agent.planners.prompting import tool_summary
@@ -79,18 +79,19 @@ def sample_skeleton(registry: Registry, rng: random.Random) -> Skeleton:
     """A random plan skeleton whose types connect."""
     n_steps = rng.choices(list(STEP_WEIGHTS), weights=list(STEP_WEIGHTS.values()))[0]
     sk = Skeleton()
-    made: list[tuple[str, Modality]] = []  # (reference, modality) of step outputs
+    made: list[tuple[str, Modality, bool]] = []  # (reference, modality, verbatim) of results
     for index in range(n_steps):
         tools = list(registry)
         if made:  # prefer tools that take something already made: a chain
-            takers = [t for t in tools if any(m in {mm for _, mm in made}
+            takers = [t for t in tools if any(m in {mm for _, mm, _ in made}
                                               for _, m, _ in _required_content(t))
                       and t.name != sk.steps[-1]["tool"]]
             tools = takers or tools
         tool = rng.choice(tools)
         args: dict[str, Any] = {}
         for name, modality, is_list in _required_content(tool):
-            sources = [ref for ref, m in made if m is modality]
+            verbatim = field_kind(tool.Input, name).verbatim  # a URL: only a URL result
+            sources = [ref for ref, m, v in made if m is modality and (v or not verbatim)]
             if modality is Modality.TEXT and (not sources or rng.random() < 0.4):
                 sk.blanks.append((index, name))
                 args[name] = None
@@ -105,12 +106,12 @@ def sample_skeleton(registry: Registry, rng: random.Random) -> Skeleton:
         step_id = f"s{index + 1}"
         sk.steps.append({"id": step_id, "tool": tool.name, "args": args})
         for out in content_fields(tool.Output):
-            kind = field_kind(tool.Output, out).modality
-            if kind is not None:
-                made.append((f"@{step_id}.{out}", kind))
+            kind = field_kind(tool.Output, out)
+            if kind.modality is not None:
+                made.append((f"@{step_id}.{out}", kind.modality, kind.verbatim))
     used = {v for s in sk.steps for a in s["args"].values()
             for v in (a if isinstance(a, list) else [a])}
-    sk.outputs = [ref for ref, _ in made if ref not in used] or [made[-1][0]]
+    sk.outputs = [ref for ref, _, _ in made if ref not in used] or [made[-1][0]]
     return sk
 
 
@@ -158,6 +159,9 @@ def fill(sk: Skeleton, reply: dict[str, Any], registry: Registry) -> dict[str, A
         if (not value or "@" in value or _norm(value) not in _norm(request)
                 or any(_norm(name) in _norm(value) for name, _ in sk.inputs)):
             return None
+        tool = registry.get(steps[blank[0]]["tool"])
+        if field_kind(tool.Input, blank[1]).verbatim and value not in quoted_urls(request):
+            return None  # a URL the planner could not copy from the request
         steps[blank[0]]["args"][blank[1]] = value
     if any(_norm(name) not in _norm(request) for name, _ in sk.inputs):
         return None

@@ -28,7 +28,14 @@ from modalswitch.agent.plan.schema import (
     wants_options,
 )
 from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
-from modalswitch.tools import AudioArtifact, ImageArtifact, TextContent, VideoArtifact
+from modalswitch.tools import (
+    AudioArtifact,
+    ImageArtifact,
+    TextContent,
+    VerbatimText,
+    VideoArtifact,
+)
+from modalswitch.tools.contract.fields import field_kind
 
 MEDIA_TYPE = {Modality.IMAGE: ImageArtifact, Modality.AUDIO: AudioArtifact,
               Modality.VIDEO: VideoArtifact, Modality.TEXT: TextContent}
@@ -48,6 +55,8 @@ def tools(draw: st.DrawFn, index: int) -> Tool[Any, Any]:
     for n in range(draw(st.integers(0, 3))):
         modality = draw(st.sampled_from(list(Modality)))
         annotation: Any = MEDIA_TYPE[modality]
+        if modality is Modality.TEXT and draw(st.booleans()):
+            annotation = VerbatimText  # a URL: only copied
         if draw(st.booleans()) and modality is not Modality.TEXT:
             annotation = list[annotation]  # type: ignore[valid-type]
         if draw(st.booleans()):
@@ -56,7 +65,8 @@ def tools(draw: st.DrawFn, index: int) -> Tool[Any, Any]:
             fields[f"in{n}"] = (annotation | None, None)
     for name in draw(st.lists(st.sampled_from(sorted(SETTINGS)), unique=True, max_size=3)):
         fields[name] = SETTINGS[name]
-    outs = {f"out{n}": (MEDIA_TYPE[m], ...) for n, m in enumerate(
+    outs = {f"out{n}": (VerbatimText if m is Modality.TEXT and draw(st.booleans())
+                        else MEDIA_TYPE[m], ...) for n, m in enumerate(
         draw(st.lists(st.sampled_from(list(Modality)), min_size=1, max_size=2)))}
     model_in = create_model(f"In{index}", **fields)
     model_out = create_model(f"Out{index}", **outs)
@@ -82,12 +92,17 @@ def setups(draw: st.DrawFn) -> tuple[Registry, list[InputSpec], bool]:
     return registry, inputs, draw(st.booleans())
 
 
+QUOTES = st.lists(st.sampled_from(["https://example.com/a.jpg", "www.example.org/b"]),
+                  unique=True, max_size=2)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(setup=setups(), data=st.data())
+@given(setup=setups(), quotes=QUOTES, data=st.data())
 def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[InputSpec], bool],
-                                               data: st.DataObject) -> None:
+                                               quotes: list[str], data: st.DataObject) -> None:
     registry, inputs, require_steps = setup
-    writer = PlanWriter(registry, inputs, require_steps=require_steps, max_steps=4)
+    writer = PlanWriter(registry, inputs, require_steps=require_steps, quotes=quotes,
+                        max_steps=4)
     text = writer.write(RandomDecoder(data))
     raw = json.loads(text)
     plan = clean_settings(Plan.parse(raw), registry)
@@ -105,6 +120,43 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     names = tuple(spec.name for spec in inputs)
     literals = [v for s in plan.steps for v in s.args.values() if isinstance(v, str)]
     assert not [v for v in literals if names and v.startswith(names)], text
+    for step in plan.steps:  # a verbatim value is quoted or an earlier verbatim result
+        tool = registry.get(step.tool)
+        for name, value in step.args.items():
+            if field_kind(tool.Input, name).verbatim:
+                for v in value if isinstance(value, list) else [value]:
+                    assert v in quotes or verbatim_result(v, plan, registry), text
+
+
+def verbatim_result(value: str, plan: Plan, registry: Registry) -> bool:
+    """Whether `value` is a reference to a verbatim output field of one of the plan's steps."""
+    if not value.startswith("@s") or "." not in value:
+        return False
+    step_id, out = value[1:].split(".", 1)
+    step = next(s for s in plan.steps if s.id == step_id)
+    return field_kind(registry.get(step.tool).Output, out).verbatim
+
+
+def test_a_url_is_only_ever_copied_from_the_request() -> None:
+    class UrlIn(BaseModel):
+        url: VerbatimText
+
+    class PageOut(BaseModel):
+        text: TextContent
+
+    class Fetch(Tool[UrlIn, PageOut]):
+        name = "fetch"
+        description = "Download the text at a URL."
+
+        def run(self, args: UrlIn, ctx: ToolContext) -> PageOut:
+            return PageOut(text="")
+
+    writer = PlanWriter(Registry([Fetch()]), [])
+    assert writer.usable_tools(writer_state([]), [Modality.TEXT]) == []  # nothing to fetch
+    quoted = PlanWriter(Registry([Fetch()]), [], quotes=["https://example.com/a"])
+    state = writer_state([])
+    state.quotes = ("https://example.com/a",)
+    assert [t.name for t in quoted.usable_tools(state, [Modality.TEXT])] == ["fetch"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,3 +249,12 @@ def test_every_wants_option_spells_back_from_what_it_parses_to() -> None:
     options = wants_options(list(Modality))
     assert len(options) == len(set(options)) == 15
     assert [spell_wants(*parse_wants(w)) for w in options] == options
+
+
+def test_quoted_urls_are_the_request_urls_without_the_sentence_around_them() -> None:
+    from modalswitch.agent.plan.inputs import quoted_urls
+
+    request = ("Get https://example.com/a.wav, then www.example.org/page. "
+               "Not 'http://localhost' or example.jpg; again https://example.com/a.wav!")
+    assert quoted_urls(request) == ["https://example.com/a.wav", "www.example.org/page"]
+    assert quoted_urls("no links here.") == []
