@@ -14,8 +14,12 @@ The structure is forced and the model only chooses where there is a choice:
   writes the name of a screenshot as the text to speak meant the screenshot); a verbatim
   argument (a URL to fetch) is a URL the request quotes or an earlier step's verbatim
   result, never one the model makes up, and a tool that needs one is offered only then;
-- the steps can only end once something of each wanted modality exists; `outputs` must
-  include it, and no medium the plan does not say it wants;
+- the steps can only end once something of each wanted modality exists, and once every
+  file the user attached is used by a step (while an offered tool can take it: users
+  attach files to have them worked on, and a small model that closes without touching one
+  answered something else); `outputs` must include the wanted modalities, no medium the
+  plan does not say it wants, and a result of every step nothing later uses (a step whose
+  result nobody sees was wasted work, and is dropped);
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
 
 Settings (numbers, enums) keep their JSON type by grammar; a value outside its range is
@@ -26,6 +30,7 @@ is the same JSON as `canonical_plan`, which few-shot turns and training targets 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -79,10 +84,15 @@ class _State:
     """The user's input files: a text literal may not start with one (that is the file)."""
     quotes: tuple[str, ...] = ()
     """The URLs the request quotes: the literals a verbatim argument may take."""
+    used: set[str] = field(default_factory=set)
+    """The references the steps written so far take ("@input0", "@s1.text")."""
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
                 and (not from_steps_only or not s.ref.startswith("@input"))]
+
+    def unused_inputs(self) -> list[_Source]:
+        return [s for s in self.sources if s.ref.startswith("@input") and s.ref not in self.used]
 
     def verbatim_refs(self) -> list[str]:
         return [s.ref for s in self.sources if s.verbatim]
@@ -272,6 +282,12 @@ class PlanWriter:
             usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []
             can_close = (all(state.produced(t) for t in targets) if state.steps
                          else not must_act)
+            if can_close and state.steps:
+                # an attached file no step has used yet: go on with a tool that takes it
+                unused = {s.modality for s in state.unused_inputs()}
+                takers = [t for t in usable if unused & self._takes(t)]
+                if takers:
+                    usable, can_close = takers, False
             opener = ("," if state.steps else "") + f'{{"id":"s{state.steps + 1}","tool":"'
             close = '],"outputs":[' if state.steps else '],"outputs":[]}'
             options = ([opener] if usable else []) + ([close] if can_close else [])
@@ -283,12 +299,19 @@ class PlanWriter:
             self._write_outputs(dec, state, targets)
         return dec.text
 
+    def _takes(self, tool: Tool[Any, Any]) -> set[Modality]:
+        """The modalities a tool has an argument for."""
+        kinds = (field_kind(tool.Input, n).modality for n in tool.Input.model_fields)
+        return {m for m in kinds if m is not None}
+
     def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
         """One step after its `"tool":"`, up to and including its closing brace."""
         state.steps += 1
         name = _pick(dec, [t.name + '","args":{' for t in usable]).split('"', 1)[0]
         tool = self.registry.get(name)
+        start = len(dec.text)
         self._write_args(dec, tool, state)
+        state.used |= set(_REFERENCE.findall(dec.text[start:]))
         for out in content_fields(tool.Output):
             kind = field_kind(tool.Output, out)
             if kind.modality is not None:
@@ -337,14 +360,18 @@ class PlanWriter:
 
         Something of every wanted modality is delivered, and no medium beyond them: a
         picture or a sound made on the way is not what the user asked for (text results,
-        a transcript or a summary, may go with any answer)."""
+        a transcript or a summary, may go with any answer). A step whose results no later
+        step takes has one of them delivered when it can be."""
         allowed = {Modality.TEXT, *targets}
         produced = [s for s in state.sources if not s.ref.startswith("@input")
                     and s.modality in allowed]
+        unseen = {_step_of(s.ref) for s in produced} - {_step_of(r) for r in state.used}
         chosen: list[_Source] = []
         while True:
+            shown = {_step_of(s.ref) for s in chosen}
             done = all(any(s.modality is t for s in chosen)
-                       or not any(s.modality is t for s in produced) for t in targets)
+                       or not any(s.modality is t for s in produced) for t in targets
+                       ) and unseen <= shown
             left = [s for s in produced if s not in chosen]
             options = [("," if chosen else "") + json_literal(s.ref) for s in left]
             if (chosen and done) or not left or len(chosen) >= MAX_ITEMS:
@@ -354,6 +381,14 @@ class PlanWriter:
                 return
             ref = json.loads(picked.lstrip(","))
             chosen.append(next(s for s in left if s.ref == ref))
+
+
+_REFERENCE = re.compile(r'"(@(?:input\d+|s\d+(?:\.\w+)?))"')
+
+
+def _step_of(ref: str) -> str:
+    """The step id of a step reference ("@s2.text" -> "s2")."""
+    return ref[1:].split(".", 1)[0]
 
 
 def _pick(dec: Decoder, options: list[str]) -> str:

@@ -120,6 +120,11 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     names = tuple(spec.name for spec in inputs)
     literals = [v for s in plan.steps for v in s.args.values() if isinstance(v, str)]
     assert not [v for v in literals if names and v.startswith(names)], text
+    allowed = {"text", *(t.value for t in targets)}
+    for step in plan.steps:  # a step's results are taken by a later step or delivered
+        made = {m.value for m in registry.get(step.tool).output_modalities}
+        if made & allowed:
+            assert f'"@{step.id}' in json.dumps([s.args for s in plan.steps] + plan.outputs), text
     for step in plan.steps:  # a verbatim value is quoted or an earlier verbatim result
         tool = registry.get(step.tool)
         for name, value in step.args.items():
@@ -258,3 +263,74 @@ def test_quoted_urls_are_the_request_urls_without_the_sentence_around_them() -> 
                "Not 'http://localhost' or example.jpg; again https://example.com/a.wav!")
     assert quoted_urls(request) == ["https://example.com/a.wav", "www.example.org/page"]
     assert quoted_urls("no links here.") == []
+
+
+class _ClosesFirst:
+    """A decoder that wants a sound, ends the steps as soon as it may and otherwise takes
+    the first option: a model that would rather stop."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.prompt_tokens = self.forced_tokens = self.generated_tokens = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def force(self, text: str) -> None:
+        self.parts.append(text)
+
+    def generate(self, grammar: Any, max_tokens: int) -> tuple[str, bool]:
+        text = self._first(grammar)
+        self.parts.append(text)
+        return text, True
+
+    def _first(self, g: Any) -> str:
+        from modalswitch.agent.chat.constrained import Choice, Lit, Seq
+
+        if isinstance(g, Lit):
+            return g.text
+        if isinstance(g, Choice):
+            texts = [self._first(o) for o in g.options]
+            return next((t for t in texts if t.startswith(("]", "audio"))), texts[0])
+        if isinstance(g, Seq):
+            return "".join(self._first(part) for part in g.parts)
+        return '"words"' if isinstance(g, JsonString) else "1"
+
+
+def test_a_plan_uses_the_file_the_user_attached_before_it_ends() -> None:
+    class PhotoIn(BaseModel):
+        image: ImageArtifact
+
+    class WordsIn(BaseModel):
+        text: TextContent
+
+    class TextOut(BaseModel):
+        text: TextContent
+
+    class SoundOut(BaseModel):
+        audio: AudioArtifact
+
+    class Caption(Tool[PhotoIn, TextOut]):
+        name = "caption"
+        description = "Caption a photo."
+
+        def run(self, args: PhotoIn, ctx: ToolContext) -> TextOut:
+            return TextOut(text="")
+
+    class Speak(Tool[WordsIn, SoundOut]):
+        name = "speak"
+        description = "Say words aloud."
+
+        def run(self, args: WordsIn, ctx: ToolContext) -> SoundOut:
+            raise NotImplementedError
+
+    photo = [InputSpec("cat.png", Modality.IMAGE)]
+    writer = PlanWriter(Registry([Speak(), Caption()]), photo, require_steps=True)
+    plan = json.loads(writer.write(_ClosesFirst()))
+    assert [s["tool"] for s in plan["steps"]] == ["speak", "caption"], plan
+    assert plan["steps"][1]["args"] == {"image": "@input0"}
+    assert "@s2.text" in plan["outputs"]  # the caption nothing else takes is delivered
+    # with no tool that takes a photo, nothing is owed
+    alone = PlanWriter(Registry([Speak()]), photo, require_steps=True)
+    assert [s["tool"] for s in json.loads(alone.write(_ClosesFirst()))["steps"]] == ["speak"]
