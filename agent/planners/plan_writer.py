@@ -86,13 +86,17 @@ class _State:
     """The URLs the request quotes: the literals a verbatim argument may take."""
     used: set[str] = field(default_factory=set)
     """The references the steps written so far take ("@input0", "@s1.text")."""
+    pressed: set[str] = field(default_factory=set)
+    """Inputs a step was already required for: once is enough (a model that then takes
+    something else is not made to write step after step)."""
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
                 and (not from_steps_only or not s.ref.startswith("@input"))]
 
     def unused_inputs(self) -> list[_Source]:
-        return [s for s in self.sources if s.ref.startswith("@input") and s.ref not in self.used]
+        return [s for s in self.sources if s.ref.startswith("@input")
+                and s.ref not in self.used | self.pressed]
 
     def verbatim_refs(self) -> list[str]:
         return [s.ref for s in self.sources if s.verbatim]
@@ -284,10 +288,11 @@ class PlanWriter:
                          else not must_act)
             if can_close and state.steps:
                 # an attached file no step has used yet: go on with a tool that takes it
-                unused = {s.modality for s in state.unused_inputs()}
-                takers = [t for t in usable if unused & self._takes(t)]
+                unused = state.unused_inputs()
+                takers = [t for t in usable if {s.modality for s in unused} & self._takes(t)]
                 if takers:
                     usable, can_close = takers, False
+                    state.pressed |= {s.ref for s in unused}
             opener = ("," if state.steps else "") + f'{{"id":"s{state.steps + 1}","tool":"'
             close = '],"outputs":[' if state.steps else '],"outputs":[]}'
             options = ([opener] if usable else []) + ([close] if can_close else [])
@@ -300,9 +305,10 @@ class PlanWriter:
         return dec.text
 
     def _takes(self, tool: Tool[Any, Any]) -> set[Modality]:
-        """The modalities a tool has an argument for."""
-        kinds = (field_kind(tool.Input, n).modality for n in tool.Input.model_fields)
-        return {m for m in kinds if m is not None}
+        """The modalities of the user's files a tool has an argument for (a verbatim one
+        takes only a URL)."""
+        kinds = (field_kind(tool.Input, n) for n in tool.Input.model_fields)
+        return {k.modality for k in kinds if k.modality is not None and not k.verbatim}
 
     def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
         """One step after its `"tool":"`, up to and including its closing brace."""

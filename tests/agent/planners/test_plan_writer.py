@@ -266,10 +266,12 @@ def test_quoted_urls_are_the_request_urls_without_the_sentence_around_them() -> 
 
 
 class _ClosesFirst:
-    """A decoder that wants a sound, ends the steps as soon as it may and otherwise takes
-    the first option: a model that would rather stop."""
+    """A decoder that ends the steps as soon as it may, takes options that start with one of
+    `prefer` (a wanted medium, a kind of reference), and otherwise the first option: a
+    model that would rather stop."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefer: tuple[str, ...] = ("audio",)) -> None:
+        self.prefer = ("]", *prefer)
         self.parts: list[str] = []
         self.prompt_tokens = self.forced_tokens = self.generated_tokens = 0
 
@@ -292,7 +294,8 @@ class _ClosesFirst:
             return g.text
         if isinstance(g, Choice):
             texts = [self._first(o) for o in g.options]
-            return next((t for t in texts if t.startswith(("]", "audio"))), texts[0])
+            return next((t for t in texts if t.lstrip(',:"').startswith(self.prefer)),
+                        texts[0])
         if isinstance(g, Seq):
             return "".join(self._first(part) for part in g.parts)
         return '"words"' if isinstance(g, JsonString) else "1"
@@ -334,3 +337,35 @@ def test_a_plan_uses_the_file_the_user_attached_before_it_ends() -> None:
     # with no tool that takes a photo, nothing is owed
     alone = PlanWriter(Registry([Speak()]), photo, require_steps=True)
     assert [s["tool"] for s in json.loads(alone.write(_ClosesFirst()))["steps"]] == ["speak"]
+
+
+def test_a_model_that_ignores_the_file_is_asked_to_use_it_once_not_forever() -> None:
+    class PromptIn(BaseModel):
+        prompt: TextContent
+
+    class PairIn(BaseModel):
+        image: ImageArtifact
+        image2: ImageArtifact
+
+    class PictureOut(BaseModel):
+        image: ImageArtifact
+
+    class Draw(Tool[PromptIn, PictureOut]):
+        name = "draw"
+        description = "Draw a picture."
+
+        def run(self, args: PromptIn, ctx: ToolContext) -> PictureOut:
+            raise NotImplementedError
+
+    class Stitch(Tool[PairIn, PictureOut]):
+        name = "stitch"
+        description = "Put two pictures side by side."
+
+        def run(self, args: PairIn, ctx: ToolContext) -> PictureOut:
+            raise NotImplementedError
+
+    writer = PlanWriter(Registry([Draw(), Stitch()]), [InputSpec("me.png", Modality.IMAGE)],
+                        require_steps=True)
+    # wants a picture, draws one, is made to go on, then stitches its own drawing twice
+    plan = json.loads(writer.write(_ClosesFirst(prefer=("image", "@s"))))
+    assert [s["tool"] for s in plan["steps"]] == ["draw", "stitch"], plan
