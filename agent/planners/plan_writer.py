@@ -14,12 +14,13 @@ The structure is forced and the model only chooses where there is a choice:
   writes the name of a screenshot as the text to speak meant the screenshot); a verbatim
   argument (a URL to fetch) is a URL the request quotes or an earlier step's verbatim
   result, never one the model makes up, and a tool that needs one is offered only then;
-- the steps can only end once something of each wanted modality exists, and once every
-  file the user attached is used by a step (while an offered tool can take it: users
-  attach files to have them worked on, and a small model that closes without touching one
-  answered something else); `outputs` must include the wanted modalities, no medium the
-  plan does not say it wants, and a result of every step nothing later uses (a step whose
-  result nobody sees was wasted work, and is dropped);
+- the steps can only end once something of each wanted modality exists, and not while a
+  file the user attached is unused and an offered tool can take it: then one more step,
+  with such a tool, comes first (once per file; users attach files to have them worked
+  on, and a small model that stops without touching one answered something else);
+  `outputs` must include the wanted modalities, no medium the plan does not say it wants,
+  and a result of every step nothing later uses (a step whose result nobody sees was
+  wasted work, and is dropped);
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
 
 Settings (numbers, enums) keep their JSON type by grammar; a value outside its range is
