@@ -25,9 +25,10 @@ from modalswitch.agent.plan.schema import WANTS_KEY, parse_wants, plan_json_sche
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.output_cues import OutputCues
-from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings
+from modalswitch.agent.planners.plan_writer import PlanWriter
 from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, tool_signature
 from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
+from modalswitch.agent.planners.settings_schema import clean_settings
 from modalswitch.agent.trace.events import PlanAttempt
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, PlannerError

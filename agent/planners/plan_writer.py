@@ -34,9 +34,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from pydantic import TypeAdapter, ValidationError
+from typing import Any
 
 from modalswitch.agent.chat.constrained import (
     Choice,
@@ -50,12 +48,12 @@ from modalswitch.agent.chat.constrained import (
     json_literal,
 )
 from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.schema import honouring, parse_wants, wants_options
+from modalswitch.agent.planners.reachability import VERBATIM, Need, Reachability, makes, needs
+from modalswitch.agent.planners.settings_schema import setting_schema
 from modalswitch.tools.contract.fields import content_fields, field_kind
-from modalswitch.tools.contract.modality import MEDIA, Modality
+from modalswitch.tools.contract.modality import Modality
 from modalswitch.tools.contract.registry import Registry
-from modalswitch.tools.contract.schemas import input_schema
 from modalswitch.tools.contract.tool import Tool
 
 MAX_STEPS = 8
@@ -65,9 +63,6 @@ REF = "@"
 would be a reference the model wrote as text)."""
 STRING_TOKENS = 64
 """A literal string longer than this many tokens is closed by the writer."""
-VERBATIM: Literal["verbatim"] = "verbatim"
-"""Reachability's name for "a verbatim value exists" (a quoted URL), beside the modalities."""
-_Need = Modality | Literal["verbatim"]
 
 
 @dataclass
@@ -106,21 +101,6 @@ class _State:
         """Whether a step (not an input) made something of this modality."""
         return any(s.modality is modality and not s.ref.startswith("@input")
                    for s in self.sources)
-
-
-def _setting_schema(tool: Tool[Any, Any]) -> dict[str, Any]:
-    schema = input_schema(tool.Input)
-    defs = schema.get("$defs", {})
-
-    def resolve(node: dict[str, Any]) -> dict[str, Any]:
-        if "$ref" in node:
-            return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
-        if "anyOf" in node:  # Optional[X]: the writer never writes null
-            options = [resolve(o) for o in node["anyOf"] if o.get("type") != "null"]
-            return options[0] if len(options) == 1 else {}
-        return node
-
-    return {name: resolve(prop) for name, prop in schema.get("properties", {}).items()}
 
 
 def _value_grammar(tool: Tool[Any, Any], name: str, prop: dict[str, Any],
@@ -189,60 +169,23 @@ class PlanWriter:
         """Whether the last plan written had to have a step (require_steps, if feasible)."""
         self.max_steps = max_steps
         self.string_tokens = string_tokens
-        self._settings = {t.name: _setting_schema(t) for t in self.tools}
+        self._settings = {t.name: setting_schema(t) for t in self.tools}
+        self.reach = Reachability(self.tools)
 
-    # -- reachability -------------------------------------------------------------------
-
-    def _needs(self, tool: Tool[Any, Any]) -> set[_Need]:
-        kinds = [field_kind(tool.Input, n)
-                 for n, info in tool.Input.model_fields.items() if info.is_required()]
-        needs: set[_Need] = {k.modality for k in kinds
-                             if k.modality is not None and k.modality in MEDIA}
-        return needs | ({VERBATIM} if any(k.verbatim for k in kinds) else set())
-
-    def _outputs(self, tool: Tool[Any, Any]) -> set[_Need]:
-        verbatim = any(field_kind(tool.Output, n).verbatim for n in tool.Output.model_fields)
-        return set(tool.output_modalities) | ({VERBATIM} if verbatim else set())
-
-    def _costs(self, have: set[_Need]) -> dict[_Need, float]:
-        """Steps each modality (and a verbatim value) costs from what is had (0 for what
-        is), counting the making of each input a step needs separately."""
-        cost: dict[_Need, float] = {m: 0.0 if m in have else float("inf")
-                                    for m in [*Modality, VERBATIM]}
-        changed = True
-        while changed:  # costs only fall, and are whole numbers: this ends
-            changed = False
-            for tool in self.tools:
-                price = 1 + sum(cost[m] for m in self._needs(tool))
-                for m in self._outputs(tool):
-                    if price < cost[m]:
-                        cost[m], changed = price, True
-        return cost
-
-    def reachable(self, have: set[_Need], targets: Sequence[Modality],
+    def reachable(self, have: set[Need], targets: Sequence[Modality],
                   steps_left: int) -> bool:
-        """Whether steps can make every target within `steps_left` more steps.
-
-        A target's count is a step that makes it plus the cost of that step's needs: never
-        fewer than the fewest, so a target judged within reach always is (taking the first
-        step of that count's plan lowers it by one)."""
-        if not targets:
-            return steps_left >= 0
-        cost = self._costs(have)
-        steps = sum(min((1 + sum(cost[m] for m in self._needs(t)) for t in self.tools
-                         if target in self._outputs(t)), default=float("inf"))
-                    for target in targets)
-        return steps <= steps_left
+        """Whether the offered tools can make every target within `steps_left` steps."""
+        return self.reach.reachable(have, targets, steps_left)
 
     def can_make(self, media: Sequence[Modality]) -> bool:
         """Whether a plan over the offered tools can deliver every one of `media`."""
-        have: set[_Need] = {Modality.TEXT, *(s.modality for s in self.inputs)}
+        have: set[Need] = {Modality.TEXT, *(s.modality for s in self.inputs)}
         if self.quotes:
             have.add(VERBATIM)
         return self.reachable(have, list(media), self.max_steps)
 
-    def _have(self, state: _State) -> set[_Need]:
-        have: set[_Need] = {Modality.TEXT, *(s.modality for s in state.sources)}
+    def _have(self, state: _State) -> set[Need]:
+        have: set[Need] = {Modality.TEXT, *(s.modality for s in state.sources)}
         if state.quotes or state.verbatim_refs():
             have.add(VERBATIM)
         return have
@@ -253,11 +196,11 @@ class PlanWriter:
         have = self._have(state)
         left = self.max_steps - state.steps - 1
         pending = [t for t in targets if not state.produced(t)]
-        return [t for t in self.tools if self._needs(t) <= have
+        return [t for t in self.tools if needs(t) <= have
                 and all(_value_grammar(t, n, self._settings[t.name].get(n, {}), state)
                         is not None for n, i in t.Input.model_fields.items() if i.is_required())
-                and self.reachable(have | self._outputs(t),
-                                   [m for m in pending if m not in self._outputs(t)], left)]
+                and self.reachable(have | makes(t),
+                                   [m for m in pending if m not in makes(t)], left)]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -427,22 +370,3 @@ def close_json(partial: str) -> str:
     if text_outside.rstrip().endswith(","):
         closing += '""'  # a list cut after a comma gets an empty last item
     return closing + "]" * (text_outside.count("[") - text_outside.count("]"))
-
-
-def clean_settings(plan: Plan, registry: Registry) -> Plan:
-    """Drop optional settings whose values break their field's constraints (a number out
-    of range): the grammar keeps JSON types, not ranges."""
-    steps = []
-    for step in plan.steps:
-        tool = registry.get(step.tool)
-        args = dict(step.args)
-        for name, value in step.args.items():
-            info = tool.Input.model_fields.get(name)
-            if info is None or info.is_required() or field_kind(tool.Input, name).modality:
-                continue
-            try:
-                TypeAdapter(info.rebuild_annotation()).validate_python(value)
-            except ValidationError:
-                del args[name]
-        steps.append(step.model_copy(update={"args": args}))
-    return plan.model_copy(update={"steps": steps})

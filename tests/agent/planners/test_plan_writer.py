@@ -27,7 +27,8 @@ from modalswitch.agent.plan.schema import (
     spell_wants,
     wants_options,
 )
-from modalswitch.agent.planners.plan_writer import PlanWriter, clean_settings, close_json
+from modalswitch.agent.planners.plan_writer import PlanWriter, close_json
+from modalswitch.agent.planners.settings_schema import clean_settings
 from modalswitch.tools import (
     AudioArtifact,
     ImageArtifact,
