@@ -19,7 +19,11 @@ from modalswitch.tools.contract.modality import MEDIA, Modality
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+", re.IGNORECASE)
+_TLD = r"(?:com|org|net|edu|gov|io|co|ai|app|dev|info|me|tv|uk|de|fr|es|it|nl|ca|au|jp)"
+_URL = re.compile(r"(?:https?://|www\.)[^\s'\"<>()\[\]{}]+"
+                  # a bare host with a path, as people paste them: example.com/audio.wav
+                  rf"|(?<![\w@./-])(?:[a-z0-9-]+\.)+{_TLD}/[^\s'\"<>()\[\]{{}}]*",
+                  re.IGNORECASE)
 
 
 def quoted_urls(text: str) -> list[str]:

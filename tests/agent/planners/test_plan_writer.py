@@ -264,6 +264,8 @@ def test_quoted_urls_are_the_request_urls_without_the_sentence_around_them() -> 
                "Not 'http://localhost' or example.jpg; again https://example.com/a.wav!")
     assert quoted_urls(request) == ["https://example.com/a.wav", "www.example.org/page"]
     assert quoted_urls("no links here.") == []
+    assert quoted_urls("the audio at example.com/audio.wav, or me@mail.com/x, or a.b") == [
+        "example.com/audio.wav"]  # a bare host with a path is one; an e-mail is not
 
 
 class _ClosesFirst:
