@@ -49,7 +49,7 @@ from modalswitch.agent.chat.constrained import (
 )
 from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.schema import honouring, parse_wants, wants_options
-from modalswitch.agent.planners.reachability import VERBATIM, Need, Reachability, makes, needs
+from modalswitch.agent.planners.reachability import VERBATIM, Need, Reachability
 from modalswitch.agent.planners.settings_schema import setting_schema
 from modalswitch.tools.contract.fields import content_fields, field_kind
 from modalswitch.tools.contract.modality import Modality
@@ -196,11 +196,12 @@ class PlanWriter:
         have = self._have(state)
         left = self.max_steps - state.steps - 1
         pending = [t for t in targets if not state.produced(t)]
-        return [t for t in self.tools if needs(t) <= have
+        return [t for t in self.tools if self.reach.needs_of(t) <= have
                 and all(_value_grammar(t, n, self._settings[t.name].get(n, {}), state)
                         is not None for n, i in t.Input.model_fields.items() if i.is_required())
-                and self.reachable(have | makes(t),
-                                   [m for m in pending if m not in makes(t)], left)]
+                and self.reachable(have | self.reach.makes_of(t),
+                                   [m for m in pending if m not in self.reach.makes_of(t)],
+                                   left)]
 
     # -- writing ------------------------------------------------------------------------
 

@@ -44,6 +44,14 @@ class Reachability:
         self._needs = {t.name: needs(t) for t in self.tools}
         self._makes = {t.name: makes(t) for t in self.tools}
 
+    def needs_of(self, tool: Tool[Any, Any]) -> set[Need]:
+        """What one of these tools needs (computed once)."""
+        return self._needs[tool.name]
+
+    def makes_of(self, tool: Tool[Any, Any]) -> set[Need]:
+        """What one of these tools makes (computed once)."""
+        return self._makes[tool.name]
+
     def costs(self, have: set[Need]) -> dict[Need, float]:
         """Steps each modality (and a verbatim value) costs from what is had (0 for what
         is), counting the making of each input a step needs separately."""
