@@ -19,11 +19,10 @@ TEXT = st.text(st.characters(blacklist_characters='"\\', blacklist_categories=("
                max_size=12)
 
 
-class RandomDecoder:
-    """Draws every free choice from hypothesis; sometimes cuts a string short."""
+class RecordingDecoder:
+    """What every test decoder shares: the text written so far, fixed text appended."""
 
-    def __init__(self, data: Any) -> None:
-        self.data = data
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.prompt_tokens = self.forced_tokens = self.generated_tokens = 0
 
@@ -35,6 +34,14 @@ class RandomDecoder:
     def force(self, text: str) -> None:
         """Append fixed text."""
         self.parts.append(text)
+
+
+class RandomDecoder(RecordingDecoder):
+    """Draws every free choice from hypothesis; sometimes cuts a string short."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.data = data
 
     def generate(self, grammar: Grammar, max_tokens: int) -> tuple[str, bool]:
         """A random string of the grammar, or a prefix of it cut inside a string."""

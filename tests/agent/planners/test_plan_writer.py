@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, Field, create_model
-from random_decoder import RandomDecoder
+from pydantic import Field, create_model
+from random_decoder import RandomDecoder, RecordingDecoder
 
 from modalswitch import Modality, Plan, Registry, Tool, ToolContext
 from modalswitch.agent.chat.constrained import JsonString, to_regex
@@ -29,6 +29,7 @@ from modalswitch.agent.plan.schema import (
 )
 from modalswitch.agent.planners.plan_writer import PlanWriter, close_json
 from modalswitch.agent.planners.settings_schema import clean_settings
+from modalswitch.evals.datasets.catalog import spec_registry, specs_from_json
 from modalswitch.tools import (
     AudioArtifact,
     ImageArtifact,
@@ -144,22 +145,10 @@ def verbatim_result(value: str, plan: Plan, registry: Registry) -> bool:
 
 
 def test_a_url_is_only_ever_copied_from_the_request() -> None:
-    class UrlIn(BaseModel):
-        url: VerbatimText
-
-    class PageOut(BaseModel):
-        text: TextContent
-
-    class Fetch(Tool[UrlIn, PageOut]):
-        name = "fetch"
-        description = "Download the text at a URL."
-
-        def run(self, args: UrlIn, ctx: ToolContext) -> PageOut:
-            return PageOut(text="")
-
-    writer = PlanWriter(Registry([Fetch()]), [])
+    registry = _catalog({"name": "fetch", "inputs": {"url": "url"}, "outputs": {"text": "text"}})
+    writer = PlanWriter(registry, [])
     assert writer.usable_tools(writer_state([]), [Modality.TEXT]) == []  # nothing to fetch
-    quoted = PlanWriter(Registry([Fetch()]), [], quotes=["https://example.com/a"])
+    quoted = PlanWriter(registry, [], quotes=["https://example.com/a"])
     state = writer_state([])
     state.quotes = ("https://example.com/a",)
     assert [t.name for t in quoted.usable_tools(state, [Modality.TEXT])] == ["fetch"]
@@ -225,24 +214,21 @@ def test_close_json_closes_any_cut_string_or_list(body: str, depth: int) -> None
 
 
 def test_a_writer_never_offers_a_tool_whose_inputs_cannot_exist() -> None:
-    class PhotoIn(BaseModel):
-        image: ImageArtifact
-
-    class TextOut(BaseModel):
-        text: TextContent
-
-    class Caption(Tool[PhotoIn, TextOut]):
-        name = "caption"
-        description = "Caption a photo."
-
-        def run(self, args: PhotoIn, ctx: ToolContext) -> TextOut:
-            return TextOut(text="")
-
-    writer = PlanWriter(Registry([Caption()]), [])
+    registry = _catalog(CAPTION)
+    writer = PlanWriter(registry, [])
     assert writer.usable_tools(writer_state([]), [Modality.TEXT]) == []
-    with_photo = PlanWriter(Registry([Caption()]), [InputSpec("a.png", Modality.IMAGE)])
+    with_photo = PlanWriter(registry, [InputSpec("a.png", Modality.IMAGE)])
     assert [t.name for t in with_photo.usable_tools(
         writer_state([("@input0", Modality.IMAGE)]), [Modality.TEXT])] == ["caption"]
+
+
+CAPTION = {"name": "caption", "inputs": {"image": "image"}, "outputs": {"text": "text"}}
+SPEAK = {"name": "speak", "inputs": {"text": "text"}, "outputs": {"audio": "audio"}}
+
+
+def _catalog(*entries: dict[str, Any]) -> Registry:
+    """A registry of plan-only tools described as a dataset's tools.json describes them."""
+    return spec_registry(specs_from_json(entries))
 
 
 def writer_state(sources: list[tuple[str, Modality]]) -> Any:
@@ -268,22 +254,14 @@ def test_quoted_urls_are_the_request_urls_without_the_sentence_around_them() -> 
         "example.com/audio.wav"]  # a bare host with a path is one; an e-mail is not
 
 
-class _ClosesFirst:
+class _ClosesFirst(RecordingDecoder):
     """A decoder that ends the steps as soon as it may, takes options that start with one of
     `prefer` (a wanted medium, a kind of reference), and otherwise the first option: a
     model that would rather stop."""
 
     def __init__(self, prefer: tuple[str, ...] = ("audio",)) -> None:
+        super().__init__()
         self.prefer = ("]", *prefer)
-        self.parts: list[str] = []
-        self.prompt_tokens = self.forced_tokens = self.generated_tokens = 0
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def force(self, text: str) -> None:
-        self.parts.append(text)
 
     def generate(self, grammar: Any, max_tokens: int) -> tuple[str, bool]:
         text = self._first(grammar)
@@ -305,69 +283,22 @@ class _ClosesFirst:
 
 
 def test_a_plan_uses_the_file_the_user_attached_before_it_ends() -> None:
-    class PhotoIn(BaseModel):
-        image: ImageArtifact
-
-    class WordsIn(BaseModel):
-        text: TextContent
-
-    class TextOut(BaseModel):
-        text: TextContent
-
-    class SoundOut(BaseModel):
-        audio: AudioArtifact
-
-    class Caption(Tool[PhotoIn, TextOut]):
-        name = "caption"
-        description = "Caption a photo."
-
-        def run(self, args: PhotoIn, ctx: ToolContext) -> TextOut:
-            return TextOut(text="")
-
-    class Speak(Tool[WordsIn, SoundOut]):
-        name = "speak"
-        description = "Say words aloud."
-
-        def run(self, args: WordsIn, ctx: ToolContext) -> SoundOut:
-            raise NotImplementedError
-
     photo = [InputSpec("cat.png", Modality.IMAGE)]
-    writer = PlanWriter(Registry([Speak(), Caption()]), photo, require_steps=True)
+    writer = PlanWriter(_catalog(SPEAK, CAPTION), photo, require_steps=True)
     plan = json.loads(writer.write(_ClosesFirst()))
     assert [s["tool"] for s in plan["steps"]] == ["speak", "caption"], plan
     assert plan["steps"][1]["args"] == {"image": "@input0"}
     assert "@s2.text" in plan["outputs"]  # the caption nothing else takes is delivered
     # with no tool that takes a photo, nothing is owed
-    alone = PlanWriter(Registry([Speak()]), photo, require_steps=True)
+    alone = PlanWriter(_catalog(SPEAK), photo, require_steps=True)
     assert [s["tool"] for s in json.loads(alone.write(_ClosesFirst()))["steps"]] == ["speak"]
 
 
 def test_a_model_that_ignores_the_file_is_asked_to_use_it_once_not_forever() -> None:
-    class PromptIn(BaseModel):
-        prompt: TextContent
-
-    class PairIn(BaseModel):
-        image: ImageArtifact
-        image2: ImageArtifact
-
-    class PictureOut(BaseModel):
-        image: ImageArtifact
-
-    class Draw(Tool[PromptIn, PictureOut]):
-        name = "draw"
-        description = "Draw a picture."
-
-        def run(self, args: PromptIn, ctx: ToolContext) -> PictureOut:
-            raise NotImplementedError
-
-    class Stitch(Tool[PairIn, PictureOut]):
-        name = "stitch"
-        description = "Put two pictures side by side."
-
-        def run(self, args: PairIn, ctx: ToolContext) -> PictureOut:
-            raise NotImplementedError
-
-    writer = PlanWriter(Registry([Draw(), Stitch()]), [InputSpec("me.png", Modality.IMAGE)],
+    draw = {"name": "draw", "inputs": {"prompt": "text"}, "outputs": {"image": "image"}}
+    stitch = {"name": "stitch", "inputs": {"image": "image", "image2": "image"},
+              "outputs": {"image": "image"}}
+    writer = PlanWriter(_catalog(draw, stitch), [InputSpec("me.png", Modality.IMAGE)],
                         require_steps=True)
     # wants a picture, draws one, is made to go on, then stitches its own drawing twice
     plan = json.loads(writer.write(_ClosesFirst(prefer=("image", "@s"))))
