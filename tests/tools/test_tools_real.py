@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import espeak_wav
+from media_checks import needs_piper, needs_voice, needs_whisper
 
 from modalswitch import (
     Agent,
@@ -197,6 +198,7 @@ def test_speech_to_text_whisper_base_assembled_from_parts(run_tool: Any,
 
 
 @pytest.mark.parametrize("kind", ["silence", "noise"])
+@needs_whisper
 def test_speech_to_text_hears_no_words_where_nobody_speaks(run_tool: Any, tmp_path: Path,
                                                          kind: str) -> None:
     # Without the voice-activity filter Whisper writes "... ..." on silence and made-up
@@ -213,6 +215,7 @@ def test_speech_to_text_hears_no_words_where_nobody_speaks(run_tool: Any, tmp_pa
     assert out.segments == []
 
 
+@needs_piper
 def test_text_to_speech_piper_writes_speech(run_tool: Any) -> None:
     normal = run_tool(TextToSpeech(), text="Open twenty four hours, seven days a week.")
     fast = run_tool(TextToSpeech(), text="Open twenty four hours, seven days a week.", speed=2.0)
@@ -223,6 +226,8 @@ def test_text_to_speech_piper_writes_speech(run_tool: Any) -> None:
     assert wav_seconds(fast.audio.path) < 0.8 * seconds
 
 
+@needs_voice
+@needs_whisper
 def test_text_to_speech_then_speech_to_text_round_trip(run_tool: Any) -> None:
     speech = run_tool(TextToSpeech(), text=FOX)
     heard = run_tool(SpeechToText(), audio=speech.audio.path)
@@ -303,6 +308,7 @@ def test_describe_image_reuses_the_label_and_ocr_models(media: dict[str, Path],
     assert cache.loads == 3  # both found their models already loaded
 
 
+@needs_whisper
 def test_corrupt_media_gives_clean_errors(run_tool: Any, store: ArtifactStore, models: ModelCache,
                                           tmp_path: Path) -> None:
     junk = tmp_path / "junk.bin"

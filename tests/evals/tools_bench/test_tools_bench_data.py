@@ -107,6 +107,15 @@ def test_a_check_passes_fails_or_skips_with_the_reason(tmp_path: Path, png: Path
     skipped = gpu_checklist.run_check(check(lambda out, i: None, "image_captioning"), inputs)
     assert skipped.status == "skip" and "modalswitch models pull fake/model" in skipped.detail
 
+    # a machine without espeak-ng skips only the checks that hear the voicemail
+    inputs.missing["speech"] = "no voicemail: install espeak-ng"
+    deaf = gpu_checklist.Check("fake_caption", "fake/model", "a caption", lambda c: FakeCaption(),
+                               lambda i: {"image": i.cat}, lambda out, i: None, None,
+                               ("speech",))
+    unheard = gpu_checklist.run_check(deaf, inputs)
+    assert (unheard.status, unheard.detail) == ("skip", "no voicemail: install espeak-ng")
+    assert gpu_checklist.run_check(check(lambda out, i: None), inputs).status == "pass"
+
 
 def test_the_checklist_command_exits_0_when_it_can_only_skip(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")

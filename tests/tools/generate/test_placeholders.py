@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import soundfile
-from media_checks import artifact, ffprobe, run_plan, stream
+from media_checks import artifact, ffprobe, needs_ffmpeg, run_plan, stream
 from pydantic import BaseModel
 
 from modalswitch import Agent, Registry, ScriptedPlanner
@@ -77,6 +77,7 @@ def test_downloads_allowed_means_the_real_model_is_fetched(
     assert BarkSpeech().stand_in() is None
 
 
+@needs_ffmpeg
 def test_video_placeholder_is_a_real_clip(home: Path) -> None:
     response = run_plan(Registry([GenerateVideo()]), home,
                         [{"id": "v", "tool": "generate_video",

@@ -67,8 +67,24 @@ def test_tools_json_shows_backend_and_checkpoint(monkeypatch: pytest.MonkeyPatch
     assert described["make_slideshow"]["output_modalities"] == ["video"]
 
 
-def test_placement_on_this_machine_and_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert detect_placement() == Placement("cpu", "float32", False)
+@pytest.mark.parametrize(("cuda", "bf16", "mps", "expected"), [
+    (False, False, False, Placement("cpu", "float32", False)),
+    (True, True, False, Placement("cuda", "bfloat16", False)),
+    (True, False, False, Placement("cuda", "float16", False)),  # before Ampere
+    (False, False, True, Placement("mps", "float16", False)),
+])
+def test_auto_placement_follows_the_hardware(monkeypatch: pytest.MonkeyPatch, cuda: bool,
+                                             bf16: bool, mps: bool, expected: Placement) -> None:
+    torch = pytest.importorskip("torch")
+    monkeypatch.delenv("MODALSWITCH_DEVICE", raising=False)
+    monkeypatch.delenv("MODALSWITCH_DTYPE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert detect_placement() == expected
+
+
+def test_placement_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODALSWITCH_DTYPE", "fp16")
     monkeypatch.setenv("MODALSWITCH_OFFLOAD", "1")
     # Half precision and offload only mean something on an accelerator.

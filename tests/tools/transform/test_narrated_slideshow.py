@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from media_checks import artifact, ffprobe, run_plan, stream
+from media_checks import artifact, ffprobe, needs_ffmpeg, needs_voice, run_plan, stream
 from PIL import Image
 
 from modalswitch.tools import default_registry
@@ -45,6 +45,8 @@ def check_playable_with_sound(video: Path, narration: Path) -> None:
 
 
 @pytest.mark.real
+@needs_ffmpeg
+@needs_voice
 def test_narrated_slideshow_on_the_offline_default(home: Path) -> None:
     response = run_plan(default_registry(), home, slideshow_plan(320, 240),
                         ["@show.video", "@voice.audio", "@img0.model"])
@@ -57,6 +59,8 @@ def test_narrated_slideshow_on_the_offline_default(home: Path) -> None:
 
 
 @pytest.mark.real
+@needs_ffmpeg
+@needs_voice
 def test_narrated_slideshow_with_a_diffusion_checkpoint(tiny_models, home: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODALSWITCH_TEXT_TO_IMAGE_MODEL", str(tiny_models.stable_diffusion))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import espeak_wav
-from media_checks import artifact, ffprobe, make_scene_video, run_plan, stream
+from media_checks import artifact, ffprobe, make_scene_video, needs_ffmpeg, run_plan, stream
 from PIL import Image
 
 from modalswitch import Registry, ScriptedChat
@@ -41,6 +41,7 @@ def _pictures(tmp_path: Path, colours: list[tuple[int, int, int]],
     return paths
 
 
+@needs_ffmpeg
 def test_text_to_video_mp4(tiny_models, home: Path) -> None:
     tool = GenerateVideo(checkpoint=str(tiny_models.text_to_video))
     response = run_plan(Registry([tool]), home,
