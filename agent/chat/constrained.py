@@ -209,6 +209,8 @@ class StepwiseChat(Protocol):
 
     name: str
 
-    def decoder(self, messages: list[Message]) -> AbstractContextManager[Decoder]:
-        """A decoder continuing the assistant turn after these messages."""
+    def decoder(self, messages: list[Message], shared: int = 1
+                ) -> AbstractContextManager[Decoder]:
+        """A decoder continuing the assistant turn after these messages; the first
+        `shared` open every prompt of the caller (a model may keep their state)."""
         ...

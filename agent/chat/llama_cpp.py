@@ -214,9 +214,11 @@ class LlamaCppChat:
                               duration_s=time.perf_counter() - start)
 
     @contextlib.contextmanager
-    def decoder(self, messages: list[Message]) -> Iterator[Session]:
+    def decoder(self, messages: list[Message], shared: int = 1) -> Iterator[Session]:
         """A structured writer's Decoder continuing the assistant turn after `messages`
-        (holds the model until the block ends)."""
+        (holds the model until the block ends); the first `shared` messages (the system
+        message and any fixed demonstrations) open every prompt of the caller, and their
+        KV state is kept on disk for the next process."""
         with self._lock:
             llm = self._model()
             if self._formatter is None:
@@ -226,7 +228,7 @@ class LlamaCppChat:
             prompt = self._formatter(messages=messages).prompt
             tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
             session = Session(llm, tokens, self._gbnf_sampler,
-                              opening=self._opening(llm, messages, tokens),
+                              opening=self._opening(llm, messages, tokens, shared),
                               store=self._prefix_store())
             yield session
             if pin is None:
@@ -270,20 +272,24 @@ class LlamaCppChat:
         return (out["choices"][0]["message"]["content"] or "",
                 usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
 
-    def _opening(self, llm: Any, messages: list[Message], tokens: list[int]) -> int:
-        """How many of the prompt's tokens every prompt with its system message starts
-        with (through the next turn's header); 0 without a system message."""
-        if len(messages) < 2 or messages[0]["role"] != "system" or self._formatter is None:
+    def _opening(self, llm: Any, messages: list[Message], tokens: list[int],
+                 shared: int = 1) -> int:
+        """How many of the prompt's tokens every prompt that starts with the same first
+        `shared` messages (a system message, then fixed turns) starts with, through the
+        next turn's header; 0 without a system message."""
+        shared = min(shared, len(messages) - 1)
+        if shared < 1 or messages[0]["role"] != "system" or self._formatter is None:
             return 0
-        system = messages[0]["content"]
-        if system not in self._openings:
+        head = messages[:shared]
+        key = json.dumps(head)
+        if key not in self._openings:
             probes = [llm.tokenize(self._formatter(messages=[
-                messages[0], {"role": "user", "content": word}]).prompt.encode("utf-8"),
+                *head, {"role": "user", "content": word}]).prompt.encode("utf-8"),
                 add_bos=False, special=True) for word in ("yes", "no")]
             if len(self._openings) >= 16:
                 self._openings.pop(next(iter(self._openings)))
-            self._openings[system] = probes[0][:shared_prefix(*probes)]
-        opening = self._openings[system]
+            self._openings[key] = probes[0][:shared_prefix(*probes)]
+        opening = self._openings[key]
         return len(opening) if tokens[:len(opening)] == opening else 0
 
     def _prefix_store(self) -> PrefixStore | None:

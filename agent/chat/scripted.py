@@ -47,9 +47,9 @@ class ScriptedStepwiseChat(ScriptedChat):
     structure does not allow fails loudly (ValueError names where it left the rules)."""
 
     @contextlib.contextmanager
-    def decoder(self, messages: list[Message]) -> Iterator[Decoder]:
+    def decoder(self, messages: list[Message], shared: int = 1) -> Iterator[Decoder]:
         """A decoder that writes the next scripted reply, within the writer's rules."""
-        self.calls.append({"messages": messages, "json_schema": None})
+        self.calls.append({"messages": messages, "json_schema": None, "shared": shared})
         if self._fn is not None:
             target = self._fn(messages)
         elif self._replies:

@@ -127,7 +127,8 @@ class LLMPlanner:
                  writer: ChatModel | None = None, require_steps: bool = False,
                  compact: bool = False, examples: ExampleIndex | None = None, shots: int = 3,
                  tool_index: ToolIndex | None = None, tools_k: int = 10,
-                 cues: OutputCues | None = None) -> None:
+                 cues: OutputCues | None = None,
+                 fixed_demos: list[dict[str, Any]] | None = None) -> None:
         self.llm = llm
         self.compact = compact
         """Catalog lines without descriptions (a tuned model knows its tools): a short
@@ -135,6 +136,10 @@ class LLMPlanner:
         self.example_index = examples
         """Solved examples; the `shots` nearest a request are its few-shot turns."""
         self.shots = shots
+        self.fixed_demos = [d for d in fixed_demos or []
+                            if all(s["tool"] in registry for s in d["plan"]["steps"])]
+        """Cases shown before the retrieved ones in every prompt: the same for every
+        request, so their KV state is read once and kept with the system message's."""
         self.tool_index = tool_index
         """Narrows the tools offered to the `tools_k` a request most likely needs."""
         self.tools_k = tools_k
@@ -178,13 +183,19 @@ class LLMPlanner:
         return template.format(tools=catalog)
 
     def example_cases_for(self, request: str, inputs: Sequence[InputSpec]) -> list[dict[str, Any]]:
-        """The few-shot cases for a request: the nearest solved examples when there is an
-        index, else the same fixed ones for every request."""
+        """The few-shot cases for a request: the fixed demonstrations, then the `shots`
+        nearest solved examples when there is an index; without either, the fixed
+        `example_cases` (else prompts/planner_examples.json)."""
         if not self.use_examples:
             return []
         if self.example_index is not None:
-            return [e.as_case() for e in self.example_index.nearest(
-                request, inputs, self.shots, exclude=request, tools=self.registry)]
+            shown = {d["request"] for d in self.fixed_demos} | {request}
+            nearest = self.example_index.nearest(request, inputs, self.shots + len(shown),
+                                                 exclude=request, tools=self.registry)
+            picked = [e.as_case() for e in nearest if e.request not in shown][-self.shots:]
+            return [*self.fixed_demos, *(picked if self.shots else [])]
+        if self.fixed_demos:
+            return list(self.fixed_demos)
         cases = (self.example_cases if self.example_cases is not None
                  else json.loads(load_prompt("planner_examples.json")))
         return [ex for ex in cases if all(s["tool"] in self.registry
@@ -234,7 +245,8 @@ class LLMPlanner:
             # the medium asked for by name is worth every tool, not the narrowed few
             writer = PlanWriter(self.registry, inputs, require_steps=require_steps,
                                 asked=asked, quotes=quotes)
-        with self.llm.decoder(self.messages(request, inputs)) as dec:
+        shared = 1 + 2 * len(self.fixed_demos) if self.use_examples else 1
+        with self.llm.decoder(self.messages(request, inputs), shared=shared) as dec:
             text = writer.write(dec)
             tokens = (dec.prompt_tokens, dec.forced_tokens + dec.generated_tokens)
         plan = finish_plan(text, self.registry)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,43 @@ class ExampleIndex:
         """An index over few-shot cases ({"request", "inputs", "plan"} dicts)."""
         return cls([Example(c["request"], tuple(tuple(i) for i in c["inputs"]), c["plan"])
                     for c in cases], embedder)
+
+    def typical(self, singles: int = 11, chains: int = 5, answers: int = 3) -> list[Example]:
+        """Fixed demonstrations that cover the index: one typical example (nearest its
+        group's mean) of each of the `singles` most common one-tool plans, of up to
+        `chains` multi-step plans that each bring a tool none of the chosen ones uses,
+        and `answers` varied requests answered in words, spread among them."""
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+        for i, example in enumerate(self.examples):
+            tools = tuple(s["tool"] for s in example.plan["steps"])
+            groups.setdefault((self._kinds[i], tools), []).append(i)
+        ranked = sorted(groups.items(), key=lambda kv: -len(kv[1]))  # ties: first seen
+        one_tool = [ids for (_, tools), ids in ranked if len(tools) == 1][:singles]
+        covered = {self.examples[ids[0]].plan["steps"][0]["tool"] for ids in one_tool}
+        multi: list[list[int]] = []
+        for (_, tools), ids in ranked:
+            if len(tools) > 1 and len(multi) < chains and set(tools) - covered:
+                multi.append(ids)
+                covered |= set(tools)
+        picked = [self._central(ids, 1)[0] for pair in zip_longest(one_tool, multi)
+                  for ids in pair if ids is not None]
+        words = next((ids for (_, tools), ids in ranked if not tools), [])
+        for n, i in enumerate(self._central(words, answers) if words else []):
+            picked.insert(min(len(picked), (n + 1) * len(picked) // (answers + 1) + n), i)
+        return [self.examples[i] for i in picked]
+
+    def _central(self, ids: list[int], k: int) -> list[int]:
+        """k of these examples: the one nearest their mean, then each the least like those
+        already chosen among the more typical half."""
+        vectors = self._vectors[ids]
+        order = [ids[j] for j in np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")]
+        chosen = order[:1]
+        pool = order[:max(k, len(order) // 2)]
+        while len(chosen) < min(k, len(pool)):
+            left = [i for i in pool if i not in chosen]
+            likeness = (self._vectors[left] @ self._vectors[chosen].T).max(axis=1)
+            chosen.append(left[int(np.argmin(likeness))])
+        return chosen
 
     def nearest(self, request: str, inputs: Sequence[InputSpec], k: int = 3,
                 exclude: str | None = None, tools: Container[str] | None = None
