@@ -31,9 +31,28 @@ def make_agent(args: argparse.Namespace) -> Agent:
 
 
 def add_inputs(parser: argparse.ArgumentParser) -> None:
-    """`--input PATH` (repeatable): the request's files."""
+    """The request's files: after the request (`run "transcribe this" call.wav`) or as
+    `--input PATH` (repeatable). Call after adding the request argument."""
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="input files (the request's photos, recordings, videos...)")
     parser.add_argument("--input", "-i", action="append", default=[], metavar="PATH",
                         help="an input file (repeat for several)")
+
+
+def input_paths(args: argparse.Namespace) -> list[str]:
+    """The files given after the request, then those given with --input.
+
+    A word after the request that names no file is most likely the rest of a request typed
+    without quotes: that is said, rather than "file not found"."""
+    from modalswitch.errors import UserError
+
+    for name in args.files:
+        if not Path(name).exists():
+            hint = ("" if Path(name).suffix or "/" in name else
+                    ". Files come after the request, and a request of several words goes in "
+                    f"quotes: modalswitch {args.command} \"describe this photo\" photo.jpg")
+            raise UserError(f"no such file: {name!r}{hint}")
+    return [*args.files, *args.input]
 
 
 def add_planner_options(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""`modalswitch plan REQUEST [--input PATH]... [--json]`: the plan, without running it."""
+"""`modalswitch plan REQUEST [FILE]... [--input PATH]... [--json]`: the plan, without running it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.plan.model import Plan
 from modalswitch.agent.plan.validate import output_modalities
 from modalswitch.cli import common
-from modalswitch.cli.common import ERR, OUT, Subparsers, add_inputs, add_planner_options
+from modalswitch.cli.common import (
+    ERR,
+    OUT,
+    Subparsers,
+    add_inputs,
+    add_planner_options,
+    input_paths,
+)
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.artifacts import Artifact
 
@@ -36,8 +43,9 @@ def plan_summary(plan: Plan, registry: Registry, inputs: Sequence[Artifact]) -> 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan only, and print the plan."""
+    files = input_paths(args)
     agent = common.make_agent(args)
-    inputs = agent.import_inputs(args.input)
+    inputs = agent.import_inputs(files)
     with ERR.status("planning…"):
         plan = agent.planner.plan(args.request, [InputSpec.of(a) for a in inputs])
     summary = plan_summary(plan, agent.registry, inputs)

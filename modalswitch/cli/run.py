@@ -1,4 +1,5 @@
-"""`modalswitch run REQUEST [--input PATH]... [--plan PLAN.json] [--out DIR] [--json]`."""
+"""`modalswitch run REQUEST [FILE]... [--input PATH]... [--plan PLAN.json] [--out DIR]
+[--json]`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from pathlib import Path
 
 from modalswitch.agent.plan.model import Plan
 from modalswitch.cli import common
-from modalswitch.cli.common import ERR, Subparsers, add_inputs, add_planner_options
+from modalswitch.cli.common import (
+    ERR,
+    Subparsers,
+    add_inputs,
+    add_planner_options,
+    input_paths,
+)
 from modalswitch.errors import UserError
 
 
@@ -26,10 +33,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from modalswitch.views.progress import RunProgress
 
     plan = read_plan(args.plan) if args.plan else None
+    files = input_paths(args)
     agent = common.make_agent(args)
     out = Path(args.out) if args.out else None
     with RunProgress(ERR) as progress:
-        response = agent.run(args.request, args.input, out_dir=out, plan=plan,
+        response = agent.run(args.request, files, out_dir=out, plan=plan,
                              on_event=progress)
     return common.print_response(response, args.json)
 

@@ -53,6 +53,24 @@ def test_bad_input_exits_2_with_a_clear_message(scripted, capsys, tmp_path):
     assert main(["run", " "]) == 2
 
 
+def test_files_may_follow_the_request(scripted, capsys, tone_wav, png, tmp_path):
+    scripted(PLAN)
+    out_dir = tmp_path / "out"
+    assert main(["run", "say it", str(tone_wav), "--out", str(out_dir)]) == 0
+    assert json.loads((out_dir / "response.json").read_text())["text"] == "0.5 seconds of audio"
+    capsys.readouterr()
+    scripted(PLAN)
+    assert main(["plan", "say what it says", str(tone_wav), "--input", str(png), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["steps"][0]["args"] == {"audio": "@input0"}
+
+
+def test_an_unquoted_request_is_told_to_quote(scripted, capsys, tone_wav):
+    scripted(PLAN)
+    assert main(["run", "transcribe", "this", str(tone_wav)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file: 'this'" in err and "in quotes" in err
+
+
 def test_failed_steps_exit_1(scripted, tmp_path):
     scripted({"steps": [{"id": "s1", "tool": "crash", "args": {"text": "x"}}]})
     assert main(["run", "crash", "--out", str(tmp_path / "o")]) == 1
