@@ -191,12 +191,16 @@ class PlanWriter:
         return have
 
     def usable_tools(self, state: _State, targets: Sequence[Modality]) -> list[Tool[Any, Any]]:
-        """Tools whose needs are met now and after which every target not yet made can
-        still be made in the steps left."""
+        """Tools whose needs are met now, whose results can end up in the answer (as text or
+        a wanted medium, directly or through other tools: a step whose results nothing can
+        use would be dropped unseen), and after which every target not yet made can still
+        be made in the steps left."""
         have = self._have(state)
         left = self.max_steps - state.steps - 1
         pending = [t for t in targets if not state.produced(t)]
+        leads = self.reach.leading_to(frozenset({Modality.TEXT, *targets}))
         return [t for t in self.tools if self.reach.needs_of(t) <= have
+                and self.reach.makes_of(t) & leads
                 and all(_value_grammar(t, n, self._settings[t.name].get(n, {}), state)
                         is not None for n, i in t.Input.model_fields.items() if i.is_required())
                 and self.reachable(have | self.reach.makes_of(t),

@@ -36,6 +36,12 @@ def makes(tool: Tool[Any, Any]) -> set[Need]:
     return set(tool.output_modalities) | ({VERBATIM} if verbatim else set())
 
 
+def takes(tool: Tool[Any, Any]) -> set[Modality]:
+    """The media any of a tool's arguments (required or not) can take."""
+    kinds = (field_kind(tool.Input, n) for n in tool.Input.model_fields)
+    return {k.modality for k in kinds if k.modality is not None and k.modality in MEDIA}
+
+
 class Reachability:
     """Step counts over a fixed set of tools."""
 
@@ -43,6 +49,23 @@ class Reachability:
         self.tools = list(tools)
         self._needs = {t.name: needs(t) for t in self.tools}
         self._makes = {t.name: makes(t) for t in self.tools}
+        self._leads: dict[frozenset[Modality], frozenset[Need]] = {}
+
+    def leading_to(self, allowed: frozenset[Modality]) -> frozenset[Need]:
+        """What can end up as one of `allowed`: those modalities themselves, and what some
+        tool takes to make something that can (so a picture leads to text where a tool
+        describes pictures)."""
+        if allowed not in self._leads:
+            leads: set[Need] = set(allowed)
+            changed = True
+            while changed:
+                changed = False
+                for tool in self.tools:
+                    if self._makes[tool.name] & leads and not takes(tool) <= leads:
+                        leads |= takes(tool)
+                        changed = True
+            self._leads[allowed] = frozenset(leads)
+        return self._leads[allowed]
 
     def needs_of(self, tool: Tool[Any, Any]) -> set[Need]:
         """What one of these tools needs (computed once)."""

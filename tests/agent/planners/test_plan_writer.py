@@ -222,6 +222,22 @@ def test_a_writer_never_offers_a_tool_whose_inputs_cannot_exist() -> None:
         writer_state([("@input0", Modality.IMAGE)]), [Modality.TEXT])] == ["caption"]
 
 
+def test_a_step_whose_results_nothing_can_use_is_never_offered() -> None:
+    # seen: wants text, a router sure a tool is needed, and seven text_to_speech steps
+    # (dropped unseen afterwards) before the one step that summarised the file
+    summarize = {"name": "summarize", "inputs": {"text": "text"}, "outputs": {"text": "text"}}
+    hear = {"name": "hear", "inputs": {"audio": "audio"}, "outputs": {"text": "text"}}
+    notes = writer_state([("@input0", Modality.TEXT)])
+    writer = PlanWriter(_catalog(SPEAK, summarize), [InputSpec("notes.txt", Modality.TEXT)])
+    assert [t.name for t in writer.usable_tools(notes, [Modality.TEXT])] == ["summarize"]
+    assert [t.name for t in writer.usable_tools(notes, [Modality.AUDIO])] == ["speak",
+                                                                               "summarize"]
+    # a sound that a tool can turn back into words may still be made on the way
+    hearing = PlanWriter(_catalog(SPEAK, summarize, hear), [])
+    assert {t.name for t in hearing.usable_tools(notes, [Modality.TEXT])} == {"speak",
+                                                                              "summarize"}
+
+
 CAPTION = {"name": "caption", "inputs": {"image": "image"}, "outputs": {"text": "text"}}
 SPEAK = {"name": "speak", "inputs": {"text": "text"}, "outputs": {"audio": "audio"}}
 
