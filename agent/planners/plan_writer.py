@@ -6,8 +6,9 @@ The structure is forced and the model only chooses where there is a choice:
 
 - step ids are s1, s2, ... in order (forced);
 - a tool is offered only when every media argument it needs has a source (a user input or
-  an earlier step's output of that modality), and only while every wanted modality stays
-  reachable within the steps left;
+  an earlier step's output of that modality), when its results can end up in the answer
+  (text or a wanted medium, directly or through other offered tools), and only while
+  every wanted modality stays reachable within the steps left;
 - a reference names an input or an earlier step's output field of the modality the
   argument needs; a text argument is such a reference or a literal that cannot start
   with "@" (so it never reads as a reference) nor with an input's file name (a model that
