@@ -22,6 +22,9 @@ The structure is forced and the model only chooses where there is a choice:
   `outputs` must include the wanted modalities, no medium the plan does not say it wants,
   and a result of every step nothing later uses (a step whose result nobody sees was
   wasted work, and is dropped);
+- once a step repeats an earlier one word for word, the plan ends as soon as it may, and
+  until then only tools that make a missing medium are offered (`without_repeated_steps`
+  then removes the repeat);
 - strings are closed by the writer when they run long, so nothing is ever cut mid-JSON.
 
 Settings (numbers, enums) keep their JSON type by grammar; a value outside its range is
@@ -86,6 +89,10 @@ class _State:
     pressed: set[str] = field(default_factory=set)
     """Inputs a step was already required for: once is enough (a model that then takes
     something else is not made to write step after step)."""
+    written: set[str] = field(default_factory=set)
+    """Each step so far as its tool and argument text."""
+    repeated: bool = False
+    """Whether a step repeated an earlier one: the model has lost its way."""
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
@@ -243,6 +250,12 @@ class PlanWriter:
                 if takers:
                     usable, can_close = takers, False
                     state.pressed |= {s.ref for s in unused}
+            if state.repeated:
+                # a model writing a step it already wrote is looping: stop when the plan
+                # may end, else go only for what is still missing
+                missing = {t for t in targets if not state.produced(t)}
+                usable = [] if can_close else (
+                    [t for t in usable if self.reach.makes_of(t) & missing] or usable)
             opener = ("," if state.steps else "") + f'{{"id":"s{state.steps + 1}","tool":"'
             close = '],"outputs":[' if state.steps else '],"outputs":[]}'
             options = ([opener] if usable else []) + ([close] if can_close else [])
@@ -267,6 +280,9 @@ class PlanWriter:
         tool = self.registry.get(name)
         start = len(dec.text)
         self._write_args(dec, tool, state)
+        written = name + dec.text[start:]
+        state.repeated |= written in state.written
+        state.written.add(written)
         state.used |= set(_REFERENCE.findall(dec.text[start:]))
         for out in content_fields(tool.Output):
             kind = field_kind(tool.Output, out)

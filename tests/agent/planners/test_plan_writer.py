@@ -319,3 +319,42 @@ def test_a_model_that_ignores_the_file_is_asked_to_use_it_once_not_forever() -> 
     # wants a picture, draws one, is made to go on, then stitches its own drawing twice
     plan = json.loads(writer.write(_ClosesFirst(prefer=("image", "@s"))))
     assert [s["tool"] for s in plan["steps"]] == ["draw", "stitch"], plan
+
+
+def test_a_model_that_repeats_a_step_is_stopped_and_the_repeat_removed() -> None:
+    from modalswitch.agent.planners.llm import finish_plan
+
+    class Loops(_ClosesFirst):
+        """Never ends the steps by choice; writes the same words every time."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.prefer = ('{"id"', "audio", "speak")
+
+    registry = _catalog(SPEAK)
+    text = PlanWriter(registry, []).write(Loops())
+    plan = json.loads(text)
+    assert [s["tool"] for s in plan["steps"]] == ["speak", "speak"], plan  # then it must end
+    assert [s.id for s in finish_plan(text, registry, []).steps] == ["s1"]
+    # still missing a medium: only a tool that makes it is offered after the repeat
+    draw = {"name": "draw", "inputs": {"prompt": "text"}, "outputs": {"image": "image"}}
+    both = PlanWriter(_catalog(SPEAK, draw), [], asked=[Modality.AUDIO, Modality.IMAGE])
+    steps = [s["tool"] for s in json.loads(both.write(Loops()))["steps"]]
+    assert steps == ["speak", "speak", "draw"], steps
+
+
+def test_repeated_steps_are_removed_and_their_references_moved() -> None:
+    from modalswitch.agent.planners.llm import without_repeated_steps
+
+    plan = Plan.parse({"steps": [
+        {"id": "s1", "tool": "draw", "args": {"prompt": "a cat"}},
+        {"id": "s2", "tool": "draw", "args": {"prompt": "a cat"}},
+        {"id": "s3", "tool": "caption", "args": {"image": "@s1.image"}},
+        {"id": "s4", "tool": "caption", "args": {"image": "@s2.image"}},  # = s3, once moved
+        {"id": "s5", "tool": "stitch", "args": {"images": ["@s2", "@s1.image"]}}],
+        "outputs": ["@s4.text", "@s3.text", "@s5.image"]})
+    kept = without_repeated_steps(plan)
+    assert [s.id for s in kept.steps] == ["s1", "s3", "s5"]
+    assert kept.steps[2].args == {"images": ["@s1", "@s1.image"]}
+    assert kept.outputs == ["@s3.text", "@s5.image"]
+    assert without_repeated_steps(kept) == kept
