@@ -46,6 +46,9 @@ def test_text_files_are_inline(store, tmp_path):
     ("missing.wav", None, "no such file"),
     ("empty.wav", b"", "empty"),
     ("noise.bin", bytes(range(256)) * 4, "not a recognised"),
+    ("photo.png", b"<html><body>404 Not Found</body></html>", r"an image file \(.png\).*text"),
+    ("call.MP3", b"please call me back", r"an audio file \(.MP3\) but it holds text"),
+    ("clip.mov", b"just words", r"a video file \(.mov\)"),
 ])
 def test_unusable_files(store, tmp_path, name, content, reason):
     path = tmp_path / name

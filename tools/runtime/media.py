@@ -41,6 +41,14 @@ _SIGNATURES: list[tuple[bytes, int, Modality, str, str]] = [
     (b"AVI ", 8, Modality.VIDEO, "video/x-msvideo", ".avi"),
 ]
 _TEXT_EXTENSIONS = {".txt", ".md", ".json", ".csv", ".srt", ".vtt", ".html", ".xml", ".yaml"}
+_MEDIA_EXTENSIONS = (
+    dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic"),
+                  Modality.IMAGE)
+    | dict.fromkeys((".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma"),
+                    Modality.AUDIO)
+    | dict.fromkeys((".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi"), Modality.VIDEO))
+"""Names that promise a medium: such a file holding text is a broken download or a
+mislabelled note, never the picture or recording the user means to send."""
 _EXT_BY_MIME = {mime: ext for _, _, _, mime, ext in _SIGNATURES} | {"text/plain": ".txt"}
 
 
@@ -80,6 +88,11 @@ def sniff(path: Path) -> tuple[Modality, str, str]:
             if mime == "video/mp4" and head[8:12] in (b"M4A ", b"M4B "):
                 return Modality.AUDIO, "audio/mp4", ".m4a"
             return modality, mime, ext
+    claimed = _MEDIA_EXTENSIONS.get(path.suffix.lower())
+    if claimed is not None and _looks_like_text(head):
+        article = "a" if claimed is Modality.VIDEO else "an"
+        raise MediaError(f"named like {article} {claimed.value} file ({path.suffix}) but it "
+                         "holds text (an error page saved under that name?)")
     if path.suffix.lower() in _TEXT_EXTENSIONS or _looks_like_text(head):
         return Modality.TEXT, "text/plain", ".txt"
     raise MediaError("not a recognised image, audio, video or text file")
