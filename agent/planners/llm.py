@@ -220,11 +220,13 @@ class LLMPlanner:
         if not self.use_examples:
             return []
         if self.example_index is not None:
+            if self.shots <= 0:
+                return list(self.fixed_demos)
             shown = {d["request"] for d in self.fixed_demos} | {request}
             nearest = self.example_index.nearest(request, inputs, self.shots + len(shown),
                                                  exclude=request, tools=self.registry)
-            picked = [e.as_case() for e in nearest if e.request not in shown][-self.shots:]
-            return [*self.fixed_demos, *(picked if self.shots else [])]
+            picked = [e.as_case() for e in nearest if e.request not in shown]
+            return [*self.fixed_demos, *picked[-self.shots:]]
         if self.fixed_demos:
             return list(self.fixed_demos)
         cases = (self.example_cases if self.example_cases is not None

@@ -246,7 +246,8 @@ class PlanWriter:
             if can_close and state.steps:
                 # an attached file no step has used yet: go on with a tool that takes it
                 unused = state.unused_inputs()
-                takers = [t for t in usable if {s.modality for s in unused} & self._takes(t)]
+                takers = [t for t in usable
+                          if {s.modality for s in unused} & self.reach.takes_of(t)]
                 if takers:
                     usable, can_close = takers, False
                     state.pressed |= {s.ref for s in unused}
@@ -266,12 +267,6 @@ class PlanWriter:
         if state.steps:
             self._write_outputs(dec, state, targets)
         return dec.text
-
-    def _takes(self, tool: Tool[Any, Any]) -> set[Modality]:
-        """The modalities of the user's files a tool has an argument for (a verbatim one
-        takes only a URL)."""
-        kinds = (field_kind(tool.Input, n) for n in tool.Input.model_fields)
-        return {k.modality for k in kinds if k.modality is not None and not k.verbatim}
 
     def _write_step(self, dec: Decoder, state: _State, usable: list[Tool[Any, Any]]) -> None:
         """One step after its `"tool":"`, up to and including its closing brace."""

@@ -37,9 +37,10 @@ def makes(tool: Tool[Any, Any]) -> set[Need]:
 
 
 def takes(tool: Tool[Any, Any]) -> set[Modality]:
-    """The media any of a tool's arguments (required or not) can take."""
+    """The modalities any of a tool's arguments (required or not) can take from a file or
+    a step (a verbatim argument takes only a URL)."""
     kinds = (field_kind(tool.Input, n) for n in tool.Input.model_fields)
-    return {k.modality for k in kinds if k.modality is not None and k.modality in MEDIA}
+    return {k.modality for k in kinds if k.modality is not None and not k.verbatim}
 
 
 class Reachability:
@@ -49,6 +50,7 @@ class Reachability:
         self.tools = list(tools)
         self._needs = {t.name: needs(t) for t in self.tools}
         self._makes = {t.name: makes(t) for t in self.tools}
+        self._takes = {t.name: takes(t) for t in self.tools}
         self._leads: dict[frozenset[Modality], frozenset[Need]] = {}
 
     def leading_to(self, allowed: frozenset[Modality]) -> frozenset[Need]:
@@ -61,8 +63,8 @@ class Reachability:
             while changed:
                 changed = False
                 for tool in self.tools:
-                    if self._makes[tool.name] & leads and not takes(tool) <= leads:
-                        leads |= takes(tool)
+                    if self._makes[tool.name] & leads and not self._takes[tool.name] <= leads:
+                        leads |= self._takes[tool.name]
                         changed = True
             self._leads[allowed] = frozenset(leads)
         return self._leads[allowed]
@@ -74,6 +76,10 @@ class Reachability:
     def makes_of(self, tool: Tool[Any, Any]) -> set[Need]:
         """What one of these tools makes (computed once)."""
         return self._makes[tool.name]
+
+    def takes_of(self, tool: Tool[Any, Any]) -> set[Modality]:
+        """What one of these tools can take (computed once)."""
+        return self._takes[tool.name]
 
     def costs(self, have: set[Need]) -> dict[Need, float]:
         """Steps each modality (and a verbatim value) costs from what is had (0 for what
