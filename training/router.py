@@ -80,6 +80,20 @@ def tune(head: RouterHead, probs: np.ndarray, y: np.ndarray, *, min_tool_recall:
     return head
 
 
+def retune_router(path: Path, tune_on: Sequence[Any], registry: Registry,
+                  embedder: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """Tune the thresholds of a saved head on `tune_on` again, keeping its weights (so a
+    head saved before a threshold was tuned gets it without a refit); returns the
+    thresholds before and after."""
+    head = RouterHead.load(path)
+    before = head.thresholds()
+    x, y = dataset_arrays(tune_on, registry, head.tool_names, embedder)
+    head = tune(head, head.predict(x), y)
+    head.meta["retuned_on_cases"] = len(tune_on)
+    head.save(path)
+    return before, head.thresholds()
+
+
 def train_router(train: Sequence[Any], dev: Sequence[Any], registry: Registry, out: Path, *,
                  tune_on: Sequence[Any] = (), epochs: int = 400, embedder: str | None = None,
                  log: Any = print) -> dict[str, Any]:

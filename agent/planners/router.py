@@ -2,7 +2,8 @@
 
 A sentence embedding of the request (the packaged all-MiniLM-L6-v2) plus the modalities of
 the attached files feed a small multi-label logistic-regression head, trained by
-`modalswitch train-router` on the switching dataset and shipped as prompts/router_head.npz.
+`modalswitch train router` on the switching dataset and shipped as
+agent/planners/trained/router_head.npz.
 It predicts whether any tool is needed, which output modalities the user wants, and a
 probability for every tool, so the planner can skip text-only requests and be offered only
 the likely tools (Registry.subset).
@@ -138,6 +139,11 @@ class RouterHead:
         """The tools the head scores."""
         return [label.removeprefix("tool:") for label in self.labels if label.startswith("tool:")]
 
+    def thresholds(self) -> dict[str, float]:
+        """The tuned cuts, by name."""
+        return {"skip": self.skip_threshold, "sure": self.sure_threshold,
+                "tool": self.tool_threshold, "keep": self.keep_threshold}
+
     def save(self, path: Path) -> None:
         """Write the head as a small .npz (weights float16: it is a linear layer)."""
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +162,7 @@ class RouterHead:
         """Read a head written by save()."""
         if not Path(path).exists():
             raise MissingModelError("router", str(path), "train one with "
-                                    "`modalswitch train-router`")
+                                    "`modalswitch train router`")
         with np.load(path) as data:
             settings = json.loads(str(data["settings"]))
             return cls(labels=settings["labels"], weights=data["weights"].astype(np.float32),

@@ -28,6 +28,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from modalswitch.cli.common import ERR, Subparsers
+from modalswitch.errors import UserError
 from modalswitch.evals.datasets.shipped import resolve_dataset, switch_data_dir
 from modalswitch.training.dataset.shipped import training_extras
 
@@ -127,6 +128,9 @@ def register(subparsers: Subparsers) -> None:
     r.add_argument("--tune-on", nargs="*", default=["natural-dev"],
                    help="hand-written cases (files or shipped names) to tune the thresholds "
                    "on (default: the natural dev set; none: the generated dev split)")
+    r.add_argument("--retune", action="store_true",
+                   help="only tune the thresholds of the head at --out on --tune-on again, "
+                   "keeping its weights (seconds; no training)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_train_router)
 
@@ -239,6 +243,8 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_head_path()
     registry = default_registry()
     tune_files = [resolve_dataset(name) for name in args.tune_on]  # before the slow work
+    if args.retune:
+        return _retune_router(out, tune_files, registry, args.json)
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     train = _apart(train, args.held_out, "train")
@@ -258,6 +264,24 @@ def cmd_train_router(args: argparse.Namespace) -> int:
         for split, s in scores.items():
             print(split, " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                   for k, v in s.items()))
+    return 0
+
+
+def _retune_router(out: Path, tune_files: list[Path], registry: Any, as_json: bool) -> int:
+    """`train router --retune`: new thresholds for a saved head, its weights kept."""
+    from modalswitch.evals.datasets.native import load_native
+    from modalswitch.training.router import retune_router
+
+    if not tune_files:
+        raise UserError("--retune needs hand-written cases to tune on (--tune-on FILE...)")
+    tune_on = [c for path in tune_files for c in load_native(path).cases]
+    before, after = retune_router(out, tune_on, registry)
+    if as_json:
+        print(json.dumps({"before": before, "after": after, "tune_cases": len(tune_on)}))
+    else:
+        for name in after:
+            print(f"{name}_threshold {before[name]:g} -> {after[name]:g}")
+        _ERR.print(f"wrote {out} (tuned on {len(tune_on)} cases, weights kept)")
     return 0
 
 
