@@ -242,13 +242,13 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else switch_data_dir()
     out = Path(args.out) if args.out else default_head_path()
     registry = default_registry()
-    tune_files = [resolve_dataset(name) for name in args.tune_on]  # before the slow work
+    tune_on = [c for name in args.tune_on  # before the slow work
+               for c in load_native(resolve_dataset(name)).cases]
     if args.retune:
-        return _retune_router(out, tune_files, registry, args.json)
+        return _retune_router(out, tune_on, registry, args.json)
     train, dev = (load_native(data / f"{s}.jsonl").cases for s in ("train", "dev"))
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     train = _apart(train, args.held_out, "train")
-    tune_on = [c for path in tune_files for c in load_native(path).cases]
     scores = {"dev": train_router(train, dev, registry, out, tune_on=tune_on,
                                   epochs=args.epochs, log=lambda m: _ERR.print(m))}
     test_file = data / "test.jsonl"
@@ -267,14 +267,12 @@ def cmd_train_router(args: argparse.Namespace) -> int:
     return 0
 
 
-def _retune_router(out: Path, tune_files: list[Path], registry: Any, as_json: bool) -> int:
+def _retune_router(out: Path, tune_on: list[Any], registry: Any, as_json: bool) -> int:
     """`train router --retune`: new thresholds for a saved head, its weights kept."""
-    from modalswitch.evals.datasets.native import load_native
     from modalswitch.training.router import retune_router
 
-    if not tune_files:
+    if not tune_on:
         raise UserError("--retune needs hand-written cases to tune on (--tune-on FILE...)")
-    tune_on = [c for path in tune_files for c in load_native(path).cases]
     before, after = retune_router(out, tune_on, registry)
     if as_json:
         print(json.dumps({"before": before, "after": after, "tune_cases": len(tune_on)}))
