@@ -13,6 +13,7 @@ continues from there with the same examples and catalogs.
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import time
@@ -24,6 +25,8 @@ from typing import Any
 from modalswitch.agent.chat.transformers import HFChat, end_of_turn, render_chat
 from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.llm import LLMPlanner
+from modalswitch.agent.planners.retrieval import ExampleIndex
+from modalswitch.agent.planners.shipped import shipped_examples
 from modalswitch.errors import UserError
 from modalswitch.tools.contract.chat import Completion, Message
 from modalswitch.tools.contract.registry import Registry
@@ -52,6 +55,15 @@ class LoraConfig:
     max_len: int = 1536
     full_catalog_share: float = 1.0
     """Share of examples that offer the whole registry rather than a narrowed catalog."""
+    prompt: str = "compact"
+    """The planner prompt learned: "compact" (tool signatures, no examples; the tuned
+    planner's) or "examples" (the untuned planner's: tool descriptions and the nearest
+    solved examples of the index, the case itself left out)."""
+    lr_schedule: str = "constant"
+    """constant, or cosine (5 warm-up steps, then down to 5 % of lr at the last step)."""
+    max_grad_norm: float = 0.0
+    """Clip the gradient to this norm (0: no clipping); a step with a non-finite
+    gradient is skipped either way."""
     dtype: str = "auto"
     """Base weights: float32, bfloat16, or auto (bfloat16 where the CPU/GPU has it)."""
     save_every: int = 10
@@ -103,9 +115,24 @@ def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def planner_prompt(registry: Registry) -> LLMPlanner:
+def planner_prompt(registry: Registry, prompt: str = "compact",
+                   examples: ExampleIndex | None = None) -> LLMPlanner:
     """The LLMPlanner whose messages the tuned model is trained and run on."""
+    if prompt == "examples":
+        return LLMPlanner(_NoLLM(), registry, examples=examples)
+    if prompt != "compact":
+        raise UserError(f"prompt must be compact or examples, not {prompt!r}")
     return LLMPlanner(_NoLLM(), registry, use_examples=False, compact=True)
+
+
+def learning_rate(config: LoraConfig, step: int) -> float:
+    """The learning rate of optimisation step `step` (0-based)."""
+    if config.lr_schedule == "constant":
+        return config.lr
+    if config.lr_schedule != "cosine":
+        raise UserError(f"lr schedule must be constant or cosine, not {config.lr_schedule!r}")
+    warm = min(1.0, (step + 1) / 5)
+    return config.lr * warm * max(0.05, 0.5 * (1 + math.cos(math.pi * step / config.steps)))
 
 
 def offered_tools(gold: Sequence[str], registry: Registry, rng: random.Random,
@@ -164,8 +191,11 @@ def _save_checkpoint(model: Any, optimizer: Any, step: int, out: Path,
 
 def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any],
                on_step: Callable[[int, float], None] | None = None,
-               log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Train (or resume) a LoRA adapter; returns the run summary (also OUT/train.json)."""
+               log: Callable[[str], None] = print,
+               examples: ExampleIndex | None = None) -> dict[str, Any]:
+    """Train (or resume) a LoRA adapter; returns the run summary (also OUT/train.json).
+    `examples` is the index the "examples" prompt retrieves from (default: the shipped one
+    over the default catalog)."""
     import torch
     from peft import LoraConfig as PeftConfig
     from peft import get_peft_model, set_peft_model_state_dict
@@ -195,6 +225,9 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
         log(f"resuming from step {step}")
         if on_step is not None and losses:
             on_step(step, losses[-1])
+    if config.prompt == "examples" and examples is None:
+        examples = shipped_examples()
+    full_prompt = planner_prompt(registry, config.prompt, examples)
     cases = list(train_cases)[:config.train_limit] if config.train_limit else list(train_cases)
     random.Random(config.seed).shuffle(cases)
     per_step = config.batch_size * config.grad_accum
@@ -213,15 +246,26 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
         for i in range(per_step):
             index = step * per_step + i
             case = cases[index % len(cases)]
-            names = offered_tools([s.tool for s in case.gold.steps], registry,
-                                  random.Random(f"{config.seed}:{index}"),
-                                  config.full_catalog_share)
-            planner = planner_prompt(registry.subset(names))
+            if config.prompt == "examples":  # the whole catalog, as the planner shows it
+                planner = full_prompt
+            else:
+                names = offered_tools([s.tool for s in case.gold.steps], registry,
+                                      random.Random(f"{config.seed}:{index}"),
+                                      config.full_catalog_share)
+                planner = planner_prompt(registry.subset(names))
             ids, labels = encode_case(tokenizer, planner, case, config.max_len)
             loss = plan_loss(model, ids, labels)
             (loss / per_step).backward()
             total += float(loss.detach()) / per_step
-        optimizer.step()
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(config, step)
+        trainable = [p for p in model.parameters() if p.requires_grad]
+        norm = torch.nn.utils.clip_grad_norm_(
+            trainable, config.max_grad_norm if config.max_grad_norm > 0 else float("inf"))
+        if math.isfinite(total) and bool(torch.isfinite(norm)):
+            optimizer.step()
+        else:  # one bad batch must not turn every weight into NaN
+            log(f"step {step + 1}: non-finite loss or gradient, skipped")
         optimizer.zero_grad()
         train_s += time.perf_counter() - step_start
         step += 1
@@ -244,7 +288,13 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
     return summary
 
 
-def tuned_planner(model: Any, tokenizer: Any, registry: Registry, name: str = "lora") -> LLMPlanner:
+def tuned_planner(model: Any, tokenizer: Any, registry: Registry, name: str = "lora",
+                  prompt: str = "compact", examples: ExampleIndex | None = None
+                  ) -> LLMPlanner:
     """An LLMPlanner over a (tuned) transformers model, prompted as in training."""
+    if prompt == "examples":
+        return LLMPlanner(HFChat(model, tokenizer, name), registry,
+                          examples=examples or shipped_examples(),
+                          max_repairs=0)
     return LLMPlanner(HFChat(model, tokenizer, name), registry, use_examples=False,
                       max_repairs=0)

@@ -26,7 +26,7 @@ from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.llm import LLMPlanner
 from modalswitch.agent.planners.retrieval import ExampleIndex
 from modalswitch.agent.planners.router import Router
-from modalswitch.agent.planners.shipped import EXAMPLE_INDEX, PLANNER_ADAPTER, trained_file
+from modalswitch.agent.planners.shipped import PLANNER_ADAPTER, shipped_examples, trained_file
 from modalswitch.errors import MissingModelError, UserError
 from modalswitch.settings import setting
 from modalswitch.tools.contract.registry import Registry
@@ -84,6 +84,7 @@ def embedded_planner(registry: Registry, config: str | None = None,
     examples; over the default catalog, the shipped index), else the fixed `examples`.
     The router only knows the default catalog's tools: over another registry a routed
     configuration plans without it."""
+    from modalswitch.agent.chat.lora_adapter import adapter_prompt
     from modalswitch.agent.planners.output_cues import OutputCues
     from modalswitch.agent.planners.routed import RoutedPlanner
 
@@ -93,15 +94,15 @@ def embedded_planner(registry: Registry, config: str | None = None,
     writer = embedded_chat()  # loaded on first use only: plans alone never touch it
     cues = OutputCues()
     router_knows = set(Router.default_tools()) >= set(registry.names)
-    if name.startswith("tuned"):
-        tuned = tuned_chat(adapter or setting("MODALSWITCH_PLANNER_ADAPTER")
-                           or shipped_adapter())
-        planner = LLMPlanner(tuned, registry, use_examples=False, compact=True, writer=writer,
-                             cues=cues)
-    else:
+    path = adapter or setting("MODALSWITCH_PLANNER_ADAPTER") or shipped_adapter()
+    if name.startswith("tuned") and adapter_prompt(Path(path)) == "compact":
+        planner = LLMPlanner(tuned_chat(path), registry, use_examples=False, compact=True,
+                             writer=writer, cues=cues)
+    else:  # the untuned model, or an adapter tuned on the same prompt: nearest examples
         if index is None and examples is None and router_knows:
-            index = ExampleIndex.load(trained_file(EXAMPLE_INDEX))
-        planner = LLMPlanner(writer, registry, example_cases=examples, examples=index,
-                             cues=cues)
+            index = shipped_examples()
+        planning = tuned_chat(path) if name.startswith("tuned") else writer
+        planner = LLMPlanner(planning, registry, example_cases=examples, examples=index,
+                             cues=cues, writer=writer)
     routed = name.endswith("routed") and router_knows
     return RoutedPlanner(planner, registry) if routed else planner

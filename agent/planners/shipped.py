@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from modalswitch.agent.planners.retrieval import ExampleIndex
 
 ROUTER_HEAD = "router_head.npz"
 PLANNER_ADAPTER = "planner_lora_qwen2.5-coder-0.5b.gguf"
@@ -17,3 +21,10 @@ EXAMPLE_INDEX = "examples.npz"
 def trained_file(name: str) -> Path:
     """The path of a shipped trained file."""
     return Path(str(resources.files("modalswitch.agent.planners").joinpath("trained", name)))
+
+
+def shipped_examples() -> ExampleIndex:
+    """The shipped index of solved examples over the default catalog."""
+    from modalswitch.agent.planners.retrieval import ExampleIndex
+
+    return ExampleIndex.load(trained_file(EXAMPLE_INDEX))

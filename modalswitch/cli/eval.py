@@ -54,7 +54,8 @@ def run_with_progress(dataset: Dataset, planner_name: str, out: Path, args: argp
     from modalswitch.evals.runner.planners import make_planner
     from modalswitch.evals.runner.run import run_eval
 
-    planner = make_planner(planner_name, dataset, adapted=args.adapted)
+    planner = make_planner(planner_name, dataset, adapter=args.adapter,
+                           adapted=args.adapted)
     total = len(dataset.select(args.limit, args.seed))
     columns = (TextColumn(f"[bold]{dataset.name}[/bold] · {planner_name}"), BarColumn(),
                MofNCompleteColumn(), TextColumn("{task.fields[last]}"), TimeElapsedColumn())
@@ -177,6 +178,10 @@ def _case_options(p: argparse.ArgumentParser) -> None:
                    help="a `modalswitch train adapt` folder: its synthesized examples join "
                         "the few-shot index of base/routed, its adapter replaces the shipped "
                         "one for tuned/tuned-routed")
+    p.add_argument("--adapter", metavar="GGUF",
+                   help="a GGUF LoRA adapter (`modalswitch train`): it plans in place of the "
+                        "shipped one (tuned) or of the plain model (base/routed, tuned on "
+                        "their prompt)")
 
 
 def register(sub: Subparsers) -> None:

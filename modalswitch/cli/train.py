@@ -103,6 +103,12 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--max-len", type=int, default=d.max_len)
     p.add_argument("--full-catalog-share", type=float, default=d.full_catalog_share,
                    help="share of examples offering all tools (the rest: a narrowed catalog)")
+    p.add_argument("--prompt", default=d.prompt, choices=["compact", "examples"],
+                   help="the planner prompt to learn: compact (no examples; the 0.5B's) or "
+                        "examples (the untuned planner's, nearest solved examples and all)")
+    p.add_argument("--lr-schedule", default=d.lr_schedule, choices=["constant", "cosine"])
+    p.add_argument("--max-grad-norm", type=float, default=d.max_grad_norm,
+                   help="clip gradients to this norm (0: off)")
     p.add_argument("--dtype", default=d.dtype, choices=["auto", "float32", "bfloat16"],
                    help="base weights (auto: bfloat16 where the hardware has it)")
     p.add_argument("--save-every", type=int, default=d.save_every)
@@ -117,6 +123,17 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--no-eval", action="store_true")
     p.add_argument("--no-gguf", action="store_true", help="skip the llama.cpp adapter export")
     p.set_defaults(func=cmd_train)
+
+    x = verbs.add_parser("export", help="write a peft LoRA folder (trained anywhere, e.g. on "
+                         "a GPU machine) as a GGUF adapter the embedded planners load")
+    x.add_argument("folder", help="folder with adapter_config.json and "
+                   "adapter_model.safetensors")
+    x.add_argument("--base", required=True, help="the model it was trained on: "
+                   "embedded:qwen2.5-coder-1.5b, embedded:qwen2.5-coder-0.5b, an id or folder")
+    x.add_argument("--prompt", default="compact", choices=["compact", "examples"],
+                   help="the planner prompt it was trained on (see `train lora --prompt`)")
+    x.add_argument("--out", required=True, help="the .gguf file to write")
+    x.set_defaults(func=cmd_train_export)
 
     r = verbs.add_parser("router", help="train the switching router head")
     r.add_argument("--data", default=None, help="folder with train/dev/test.jsonl")
@@ -174,6 +191,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                         batch_size=args.batch_size, grad_accum=args.grad_accum, lr=args.lr,
                         rank=args.rank, alpha=args.alpha, max_len=args.max_len,
                         full_catalog_share=args.full_catalog_share, dtype=args.dtype,
+                        prompt=args.prompt, lr_schedule=args.lr_schedule,
+                        max_grad_norm=args.max_grad_norm,
                         save_every=args.save_every, eval_limit=args.eval_limit, seed=args.seed,
                         train_limit=args.train_limit)
     out = Path(config.out)
@@ -204,18 +223,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not args.no_gguf:
         from modalswitch.training.gguf_export import export_gguf_adapter
 
-        n = export_gguf_adapter(model, out / "adapter.gguf", base=config.base)
+        n = export_gguf_adapter(model, out / "adapter.gguf", base=config.base,
+                                prompt=config.prompt)
         summary["gguf"] = str(out / "adapter.gguf")
         _ERR.print(f"wrote {out / 'adapter.gguf'} ({n} adapted weights)")
     if not args.no_eval:
         summary["dev"] = dev_eval(model, tokenizer, registry, data / "dev.jsonl",
-                                  out / "dev-eval", args.eval_limit)
+                                  out / "dev-eval", args.eval_limit, config.prompt)
     print(json.dumps(summary, indent=1))
     return 0
 
 
+def cmd_train_export(args: argparse.Namespace) -> int:
+    """Write a peft adapter folder as a GGUF adapter recording its base and prompt."""
+    from modalswitch.training.gguf_export import export_peft_folder
+
+    n = export_peft_folder(Path(args.folder), Path(args.out), args.base, args.prompt)
+    _ERR.print(f"wrote {args.out} ({n} adapted weights, base {args.base}, "
+               f"prompt {args.prompt})")
+    return 0
+
+
 def dev_eval(model: Any, tokenizer: Any, registry: Any, dev_file: Path, out: Path,
-             limit: int) -> dict[str, Any]:
+             limit: int, prompt: str = "compact") -> dict[str, Any]:
     """The tuned planner's headline metrics on (the first `limit` cases of) the dev split."""
     from modalswitch.evals.datasets.native import load_native
     from modalswitch.evals.runner.planners import PlannerAdapter
@@ -223,7 +253,8 @@ def dev_eval(model: Any, tokenizer: Any, registry: Any, dev_file: Path, out: Pat
     from modalswitch.training.lora import tuned_planner
 
     dataset = load_native(dev_file)
-    planner = PlannerAdapter(tuned_planner(model, tokenizer, registry), name="lora")
+    planner = PlannerAdapter(tuned_planner(model, tokenizer, registry, prompt=prompt),
+                             name="lora")
     metrics = run_eval(dataset, planner, out, limit=limit or None, seed=0, workers=1,
                        registry=registry)
     keys = ("n", "validity", "modality_accuracy", "no_tool_accuracy", "node_f1", "edge_f1",
