@@ -62,7 +62,7 @@ VARIABLES: tuple[Variable, ...] = (
              "$MODALSWITCH_HOME/models"),
     Variable("MODALSWITCH_PLANNER", "the planner `run`, `plan`, `eval` and `Agent()` use: "
              "an embedded configuration (base, routed, tuned, tuned-routed), `openai:MODEL` "
-             "or `ollama:MODEL`", "routed", "planner.name"),
+             "or `ollama:MODEL`", "tuned-routed", "planner.name"),
     Variable("MODALSWITCH_WRITER", "the chat model that writes text answers and text tools' "
              "output (`openai:MODEL`, `ollama:MODEL`, `embedded:NAME`...)",
              "the planner's writer", "planner.writer"),

@@ -25,8 +25,7 @@ from typing import Any
 from modalswitch.agent.chat.transformers import HFChat, end_of_turn, render_chat
 from modalswitch.agent.planners.canonical import canonical_plan
 from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.planners.retrieval import ExampleIndex
-from modalswitch.agent.planners.shipped import shipped_examples
+from modalswitch.agent.planners.retrieval import ExampleIndex, shipped_examples
 from modalswitch.errors import UserError
 from modalswitch.tools.contract.chat import Completion, Message
 from modalswitch.tools.contract.registry import Registry

@@ -4,10 +4,12 @@ Four configurations, measured against each other in docs/switching.md:
 
 - `base`: Qwen2.5-Coder-1.5B-Instruct with the full tool catalog and the nearest solved
   examples as few-shot turns.
-- `routed` (the default): the switching router in front of `base` (only a sure text-only
-  verdict skips the planner; the others are planned over the likely tools).
-- `tuned`: Qwen2.5-Coder-0.5B-Instruct with the shipped switching LoRA adapter, full catalog.
-- `tuned-routed`: the router in front of `tuned`.
+- `routed`: the switching router in front of `base` (only a sure text-only verdict skips
+  the planner; the others are planned over the likely tools).
+- `tuned`: the planning adapter on the model it was trained on, prompted as it was trained:
+  the shipped one is the 1.5B tuned on `base`'s prompt (examples and all); the small 0.5B
+  adapter (shipped too, MODALSWITCH_PLANNER_ADAPTER) learned a compact prompt without them.
+- `tuned-routed` (the default): the router in front of `tuned`.
 
 Answers in words and the text tools' writing always come from the 1.5B model without an
 adapter (the planner's `writer`), so tuning for plans cannot cost prose quality.
@@ -24,16 +26,16 @@ from typing import Any
 from modalswitch.agent.chat.llama_cpp import LlamaCppChat
 from modalswitch.agent.planners.base import Planner
 from modalswitch.agent.planners.llm import LLMPlanner
-from modalswitch.agent.planners.retrieval import ExampleIndex
+from modalswitch.agent.planners.retrieval import ExampleIndex, shipped_examples
 from modalswitch.agent.planners.router import Router
-from modalswitch.agent.planners.shipped import PLANNER_ADAPTER, shipped_examples, trained_file
+from modalswitch.agent.planners.shipped import PLANNER_ADAPTER, SMALL_ADAPTER, trained_file
 from modalswitch.errors import MissingModelError, UserError
 from modalswitch.settings import setting
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.runtime.weights import EMBEDDED_LLMS, QWEN_CODER_1_5B, assemble
 
 CONFIGS = ("base", "routed", "tuned", "tuned-routed")
-DEFAULT_CONFIG = "routed"
+DEFAULT_CONFIG = "tuned-routed"
 """The best configuration measured on requests as people write them (the natural sets of
 docs/switching.md); `modalswitch plan/run`, `eval` and `Agent()` use it."""
 
@@ -45,9 +47,10 @@ def embedded_chat() -> LlamaCppChat:
     return LlamaCppChat.shared(path, name=QWEN_CODER_1_5B.name if not override else None)
 
 
-def shipped_adapter() -> Path:
-    """The switching LoRA adapter shipped with modalswitch (see its model card)."""
-    return trained_file(PLANNER_ADAPTER)
+def shipped_adapter(small: bool = False) -> Path:
+    """The planning LoRA adapter shipped with modalswitch, or its small 0.5B one (see
+    their model cards)."""
+    return trained_file(SMALL_ADAPTER if small else PLANNER_ADAPTER)
 
 
 def tuned_chat(adapter: str | os.PathLike[str]) -> LlamaCppChat:

@@ -24,6 +24,7 @@ from modalswitch.agent.plan.inputs import InputSpec
 from modalswitch.agent.planners.output_cues import word_windows
 from modalswitch.agent.planners.prompting import tool_summary
 from modalswitch.agent.planners.router import embed
+from modalswitch.agent.planners.shipped import EXAMPLE_INDEX, trained_file
 from modalswitch.errors import MissingModelError
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.modality import MEDIA, Modality
@@ -168,6 +169,11 @@ class ExampleIndex:
                   and (tools is None or all(s["tool"] in tools
                                             for s in self.examples[i].plan["steps"]))]
         return list(reversed(chosen[:k]))  # the most similar last, nearest the request
+
+
+def shipped_examples() -> ExampleIndex:
+    """The shipped index of solved examples over the default catalog."""
+    return ExampleIndex.load(trained_file(EXAMPLE_INDEX))
 
 
 class ToolIndex:

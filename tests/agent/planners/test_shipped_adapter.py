@@ -1,4 +1,5 @@
-"""The shipped planning adapter: its file, its recorded base, and the tuned planners it runs."""
+"""The shipped planning adapters: their files, recorded base and prompt, and the tuned
+planners they run."""
 
 from __future__ import annotations
 
@@ -15,16 +16,20 @@ from modalswitch.tools import default_registry
 gguf = pytest.importorskip("gguf")
 
 
-def test_adapter_is_small_lora_for_the_packaged_0_5b() -> None:
-    from modalswitch.agent.chat.lora_adapter import adapter_base
+@pytest.mark.parametrize(("small", "base", "layers", "prompt"), [
+    (False, "embedded:qwen2.5-coder-1.5b", 28, "examples"),
+    (True, "embedded:qwen2.5-coder-0.5b", 24, "compact")])
+def test_adapters_are_loras_for_the_packaged_models(small: bool, base: str, layers: int,
+                                                    prompt: str) -> None:
+    from modalswitch.agent.chat.lora_adapter import adapter_base, adapter_prompt
 
-    path = shipped_adapter()
-    assert path.is_file() and path.stat().st_size < 8 * 2**20
-    assert adapter_base(path) == "embedded:qwen2.5-coder-0.5b"
+    path = shipped_adapter(small=small)
+    assert path.is_file() and path.stat().st_size < 20 * 2**20
+    assert adapter_base(path) == base and adapter_prompt(path) == prompt
     reader = gguf.GGUFReader(str(path))
     names = {t.name for t in reader.tensors}
-    assert len(names) == 24 * 4 * 2  # 24 layers x q, k, v, o x (lora_a, lora_b)
-    assert "blk.23.attn_output.weight.lora_b" in names
+    assert len(names) == layers * 4 * 2  # layers x q, k, v, o x (lora_a, lora_b)
+    assert f"blk.{layers - 1}.attn_output.weight.lora_b" in names
     card = Path(str(path).removesuffix(".gguf") + ".md")
     assert "## Reproduce" in card.read_text(encoding="utf-8")  # the model card ships beside it
 
