@@ -115,13 +115,17 @@ def load_base(base: str, dtype: str = "float32") -> tuple[Any, Any]:
 
 
 def planner_prompt(registry: Registry, prompt: str = "compact",
-                   examples: ExampleIndex | None = None) -> LLMPlanner:
-    """The LLMPlanner whose messages the tuned model is trained and run on."""
+                   examples: ExampleIndex | None = None, llm: Any = None,
+                   **options: Any) -> LLMPlanner:
+    """The LLMPlanner whose messages the tuned model is trained and run on ("examples"
+    retrieves from `examples`, by default the shipped index); `llm` plans with it, by
+    default nothing (the messages alone)."""
+    llm = llm if llm is not None else _NoLLM()
     if prompt == "examples":
-        return LLMPlanner(_NoLLM(), registry, examples=examples)
+        return LLMPlanner(llm, registry, examples=examples or shipped_examples(), **options)
     if prompt != "compact":
         raise UserError(f"prompt must be compact or examples, not {prompt!r}")
-    return LLMPlanner(_NoLLM(), registry, use_examples=False, compact=True)
+    return LLMPlanner(llm, registry, use_examples=False, compact=True, **options)
 
 
 def learning_rate(config: LoraConfig, step: int) -> float:
@@ -209,7 +213,8 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
                                              lora_dropout=config.dropout,
                                              target_modules=config.target_modules,
                                              task_type="CAUSAL_LM"))
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable,
                                   lr=config.lr, weight_decay=0.0)
     step, losses, earlier_s = 0, [], 0.0
     ckpt = out / "checkpoint"
@@ -224,13 +229,11 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
         log(f"resuming from step {step}")
         if on_step is not None and losses:
             on_step(step, losses[-1])
-    if config.prompt == "examples" and examples is None:
-        examples = shipped_examples()
     full_prompt = planner_prompt(registry, config.prompt, examples)
     cases = list(train_cases)[:config.train_limit] if config.train_limit else list(train_cases)
     random.Random(config.seed).shuffle(cases)
     per_step = config.batch_size * config.grad_accum
-    lora_dtype = next(p.dtype for p in model.parameters() if p.requires_grad)
+    lora_dtype = trainable[0].dtype
     log(f"{len(cases)} training cases, {per_step} per step, base weights {model.dtype}, "
         f"adapter {lora_dtype}, "
         f"{100 * config.full_catalog_share:.0f}% with the full catalog")
@@ -258,7 +261,6 @@ def train_lora(config: LoraConfig, registry: Registry, train_cases: Sequence[Any
             total += float(loss.detach()) / per_step
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, step)
-        trainable = [p for p in model.parameters() if p.requires_grad]
         norm = torch.nn.utils.clip_grad_norm_(
             trainable, config.max_grad_norm if config.max_grad_norm > 0 else float("inf"))
         if math.isfinite(total) and bool(torch.isfinite(norm)):
@@ -291,9 +293,5 @@ def tuned_planner(model: Any, tokenizer: Any, registry: Registry, name: str = "l
                   prompt: str = "compact", examples: ExampleIndex | None = None
                   ) -> LLMPlanner:
     """An LLMPlanner over a (tuned) transformers model, prompted as in training."""
-    if prompt == "examples":
-        return LLMPlanner(HFChat(model, tokenizer, name), registry,
-                          examples=examples or shipped_examples(),
+    return planner_prompt(registry, prompt, examples, llm=HFChat(model, tokenizer, name),
                           max_repairs=0)
-    return LLMPlanner(HFChat(model, tokenizer, name), registry, use_examples=False,
-                      max_repairs=0)

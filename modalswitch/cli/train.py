@@ -27,6 +27,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from modalswitch.agent.chat.lora_adapter import PROMPTS
 from modalswitch.cli.common import ERR, Subparsers
 from modalswitch.errors import UserError
 from modalswitch.evals.datasets.shipped import resolve_dataset, switch_data_dir
@@ -103,7 +104,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--max-len", type=int, default=d.max_len)
     p.add_argument("--full-catalog-share", type=float, default=d.full_catalog_share,
                    help="share of examples offering all tools (the rest: a narrowed catalog)")
-    p.add_argument("--prompt", default=d.prompt, choices=["compact", "examples"],
+    p.add_argument("--prompt", default=d.prompt, choices=PROMPTS,
                    help="the planner prompt to learn: compact (no examples; the 0.5B's) or "
                         "examples (the untuned planner's, nearest solved examples and all)")
     p.add_argument("--lr-schedule", default=d.lr_schedule, choices=["constant", "cosine"])
@@ -130,7 +131,7 @@ def register(subparsers: Subparsers) -> None:
                    "adapter_model.safetensors")
     x.add_argument("--base", required=True, help="the model it was trained on: "
                    "embedded:qwen2.5-coder-1.5b, embedded:qwen2.5-coder-0.5b, an id or folder")
-    x.add_argument("--prompt", default="compact", choices=["compact", "examples"],
+    x.add_argument("--prompt", default="compact", choices=PROMPTS,
                    help="the planner prompt it was trained on (see `train lora --prompt`)")
     x.add_argument("--out", required=True, help="the .gguf file to write")
     x.set_defaults(func=cmd_train_export)
