@@ -6,6 +6,7 @@ from modalswitch.tools.catalog import default_registry, media_tools
 from modalswitch.tools.contract.fields import (
     AudioArtifact,
     ImageArtifact,
+    SpokenText,
     TextContent,
     VerbatimText,
     VideoArtifact,
@@ -24,6 +25,7 @@ __all__ = [
     "Modality",
     "ModelCache",
     "Registry",
+    "SpokenText",
     "TextContent",
     "Tool",
     "ToolContext",

@@ -16,7 +16,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import ToolError, TransientToolError
-from modalswitch.tools.contract.fields import AudioArtifact, ImageArtifact, TextContent
+from modalswitch.tools.contract.fields import (
+    AudioArtifact,
+    ImageArtifact,
+    SpokenText,
+    TextContent,
+)
 from modalswitch.tools.contract.registry import Registry
 from modalswitch.tools.contract.tool import Tool, ToolContext
 
@@ -38,6 +43,12 @@ class TextIn(BaseModel):
     """Text to work on."""
 
     text: TextContent = Field(description="the text")
+
+
+class WordsIn(BaseModel):
+    """Words to say."""
+
+    text: SpokenText = Field(description="the words to speak")
 
 
 class TextOut(BaseModel):
@@ -101,13 +112,13 @@ class FakeDraw(Tool[TextIn, ImageOut]):
             return ImageOut(image=ctx.save_file(path))
 
 
-class FakeSpeak(Tool[TextIn, AudioOut]):
+class FakeSpeak(Tool[WordsIn, AudioOut]):
     """Turns text into a tone whose length grows with the text."""
 
     name = "fake_speak"
     description = "Speak text aloud."
 
-    def run(self, args: TextIn, ctx: ToolContext) -> AudioOut:
+    def run(self, args: WordsIn, ctx: ToolContext) -> AudioOut:
         with ctx.store.new_file(".wav") as path:
             write_tone_wav(path, seconds=0.05 + 0.01 * len(args.text))
             return AudioOut(audio=ctx.save_file(path))

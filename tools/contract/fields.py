@@ -2,7 +2,8 @@
 
 A tool marks its media fields with `ImageArtifact`, `AudioArtifact`, `VideoArtifact` (an
 `Artifact` of that modality) or `TextContent` (a string that is content, not a setting);
-`VerbatimText` is text the planner may only copy, never compose (a URL to fetch).
+`VerbatimText` is text the planner may only copy, never compose (a URL to fetch);
+`SpokenText` is the exact words a voice says (never a description of words to write).
 Those marks are where a tool's modalities, the planner's JSON schema and the plan's type
 checks all come from, so they can never disagree.
 """
@@ -28,6 +29,9 @@ class MediaField:
     """Text copied as it stands from the request or from an earlier step's verbatim result
     (a URL), never written by the planner: a model that invents a URL fetches nothing the
     user meant."""
+    spoken: bool = False
+    """The exact words a voice says: "a joke" here is spoken as the two words "a joke", so
+    words still to be written come from an earlier step (agent/planners/spoken_words.py)."""
 
 
 def _of_modality(modality: Modality) -> Callable[[Artifact], Artifact]:
@@ -47,6 +51,7 @@ VideoArtifact = Annotated[Artifact, MediaField(Modality.VIDEO), AfterValidator(
     _of_modality(Modality.VIDEO))]
 TextContent = Annotated[str, MediaField(Modality.TEXT)]
 VerbatimText = Annotated[str, MediaField(Modality.TEXT, verbatim=True)]
+SpokenText = Annotated[str, MediaField(Modality.TEXT, spoken=True)]
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class FieldKind:
     modality: Modality | None  # None: a plain setting (a number, a language code...)
     is_list: bool = False
     verbatim: bool = False  # see MediaField.verbatim
+    spoken: bool = False  # see MediaField.spoken
 
 
 def field_kind(model: type[BaseModel], name: str) -> FieldKind:
@@ -63,13 +69,14 @@ def field_kind(model: type[BaseModel], name: str) -> FieldKind:
     info = model.model_fields[name]
     for meta in info.metadata:
         if isinstance(meta, MediaField):
-            return FieldKind(meta.modality, verbatim=meta.verbatim)
+            return FieldKind(meta.modality, verbatim=meta.verbatim, spoken=meta.spoken)
     annotation = info.annotation
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         for meta in getattr(item, "__metadata__", ()):
             if isinstance(meta, MediaField):
-                return FieldKind(meta.modality, is_list=True, verbatim=meta.verbatim)
+                return FieldKind(meta.modality, is_list=True, verbatim=meta.verbatim,
+                                 spoken=meta.spoken)
     return FieldKind(None)
 
 

@@ -131,6 +131,10 @@ class Tool(ABC, Generic[InT, OutT]):
     backend: ClassVar[str] = "python"  # the library doing the work, shown by `tools --json`
     uses_chat: ClassVar[bool] = False
     """True for tools that write with the chat model (`ctx.chat`)."""
+    writes_speech: ClassVar[dict[str, Any] | None] = None
+    """Set on a tool that, given an idea in its `text` field and these other arguments,
+    writes the words for a voice to say ("a joke" -> a joke): plans that would speak a
+    description of words get such a step first (agent/planners/spoken_words.py)."""
     resources: ClassVar[dict[str, float]] = {}
     """What one call needs on a cluster node ({"gpus": 1, "memory_gb": 6, "cpus": 1}); the
     Ray engine asks the scheduler for it, so a model runs where it fits."""

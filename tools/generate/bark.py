@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from modalswitch.errors import ToolError
 from modalswitch.tools.contract.degraded import Degraded, degraded_field
-from modalswitch.tools.contract.fields import AudioArtifact, TextContent
+from modalswitch.tools.contract.fields import AudioArtifact, SpokenText
 from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.generate.speech import TextToSpeech
 from modalswitch.tools.helpers.av import write_wav
@@ -71,7 +71,7 @@ def split_sentences(text: str, max_chars: int = 220) -> list[str]:
 class BarkIn(BaseModel):
     """What to say and in which voice."""
 
-    text: TextContent = Field(description="the words to speak; [laughs] [sighs] ♪ work too")
+    text: SpokenText = Field(description="the words to speak; [laughs] [sighs] ♪ work too")
     voice: str | None = Field(None, pattern=r"^[A-Za-z0-9_/-]{1,64}$",
                               description="a Bark voice preset, e.g. 'v2/en_speaker_6'")
     seed: int | None = Field(None, ge=0)

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from modalswitch.errors import MissingModelError, ToolError
-from modalswitch.tools.contract.fields import AudioArtifact, TextContent
+from modalswitch.tools.contract.fields import AudioArtifact, SpokenText
 from modalswitch.tools.contract.tool import Tool, ToolContext
 from modalswitch.tools.runtime.weights import package_dir
 
@@ -35,7 +35,7 @@ _PIPER_LOCK = threading.Lock()
 class TextToSpeechInput(BaseModel):
     """Text to read aloud."""
 
-    text: TextContent = Field(description="the words to speak")
+    text: SpokenText = Field(description="the words to speak")
     voice: str | None = Field(
         default=None, pattern=VOICE_NAME,
         description="an espeak-ng voice name such as 'en-us' or 'fr', or 'en_US-joe-medium'; "

@@ -69,3 +69,18 @@ def test_tools_write_with_the_writer_not_the_plan_model(tmp_path: Path) -> None:
     assert agent.run("What is the capital of France?").text == "Paris."
     assert len(planning.calls) == 2 and len(writer.calls) == 2
     assert all(call["json_schema"] is None for call in writer.calls)  # prose, not plans
+
+
+def test_words_for_a_voice_are_the_piece_itself_cleaned_of_markup(home: Path) -> None:
+    """"a joke" for speech is a joke, not a prompt describing one; tags, stage directions
+    and a greedy loop never reach the voice."""
+    chat = ScriptedChat(["<voice>\nWhy did the owl stay in? (pause) Too hoot outside.\n"
+                         "Owls hoot.\nAt night.\nOwls hoot.\nAt night.\nOwls hoot.\n</voice>"])
+    response = run_plan(Registry([RewritePrompt()]), home,
+                        [{"id": "r", "tool": "rewrite_prompt",
+                          "args": {"text": "a joke about owls", "target": "speech"}}],
+                        ["@r"], writer=chat)
+    assert response.ok, response.text
+    assert response.text == "Why did the owl stay in? Too hoot outside.\nOwls hoot.\nAt night."
+    system = chat.calls[0]["messages"][0]["content"]
+    assert "exact words a voice will say" in system and "prompts for" not in system
