@@ -94,6 +94,9 @@ def embedded_planner(registry: Registry, config: str | None = None,
     name = config or setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
     if name not in CONFIGS:
         raise UserError(f"unknown embedded planner {name!r}: choose from {', '.join(CONFIGS)}")
+    if adapter is not None and not name.startswith("tuned"):
+        raise UserError(f"an adapter plans only in tuned configurations; {name!r} plans with "
+                        "the plain model (choose tuned or tuned-routed)")
     writer = embedded_chat()  # loaded on first use only: plans alone never touch it
     cues = OutputCues()
     router_knows = set(Router.default_tools()) >= set(registry.names)

@@ -180,8 +180,7 @@ def _case_options(p: argparse.ArgumentParser) -> None:
                         "one for tuned/tuned-routed")
     p.add_argument("--adapter", metavar="GGUF",
                    help="a GGUF LoRA adapter (`modalswitch train`): it plans in place of the "
-                        "shipped one (tuned) or of the plain model (base/routed, tuned on "
-                        "their prompt)")
+                        "shipped one in tuned/tuned-routed, on the prompt it records")
 
 
 def register(sub: Subparsers) -> None:

@@ -177,6 +177,9 @@ def test_make_planner_names() -> None:
 
     with pytest.raises(UserError, match="unknown planner"):
         make_planner("gpt-7", ds)
+    # an adapter given to an untuned configuration would be silently unused: said instead
+    with pytest.raises(UserError, match="only in tuned configurations"):
+        make_planner("routed", ds, adapter="my_adapter.gguf")
 
 
 def test_executed_eval_outcomes(executed_eval: Path) -> None:

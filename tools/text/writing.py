@@ -6,6 +6,7 @@ agent's writer); without either these tools fail with a ToolError that says so.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, ClassVar, Literal
 
@@ -154,7 +155,7 @@ def _until_it_loops(lines: list[str]) -> list[str]:
     """The lines before greedy decoding started going round: the first place where two
     lines in a row repeat two earlier lines in a row."""
     seen: dict[tuple[str, str], int] = {}
-    for i, pair in enumerate(zip(lines, lines[1:], strict=False)):
+    for i, pair in enumerate(itertools.pairwise(lines)):
         if pair in seen:
             return lines[:i]
         seen[pair] = i
