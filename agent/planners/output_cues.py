@@ -46,6 +46,9 @@ SPOKEN_ASK = re.compile(
 """Words that ask for a voice whatever surrounds them; over the hand-written and generated
 sets (5,000+ requests) they occur in no request whose gold plan delivers no audio."""
 
+_QUOTED = re.compile(r"\"[^\"]{0,300}\"|“[^”]{0,300}”|«[^»]{0,300}»|(?<!\w)'[^']{0,300}'(?!\w)")
+"""Quoted words are the user's material ("what does 'out loud' mean?"), never an ask."""
+
 THRESHOLD = 0.75
 WINDOW_WORDS = (3, 4, 5)
 _WORD = re.compile(r"[\w']+")
@@ -99,6 +102,6 @@ class OutputCues:
         """The media the request asks for back, in so many words."""
         asked = [m for m, s in self.scores(request).items() if s >= self.threshold]
         if Modality.AUDIO in self.phrases and Modality.AUDIO not in asked and SPOKEN_ASK.search(
-                " ".join(request.split())):
+                " ".join(_QUOTED.sub(" ", request).split())):
             asked.append(Modality.AUDIO)
         return asked

@@ -66,6 +66,8 @@ def test_an_ask_is_found_inside_a_longer_request_and_not_without_one() -> None:
     ("write me a poem about the sea", False),  # words, no voice
     ("Write the lyrics for a lullaby. I'll sing it myself.", False),
     ("put sunglasses on the person in a single image", False),
+    ("what does 'read it out loud' mean in a contract?", False),  # quoted: material
+    ("Say 'the kettle is on' out loud", True),
 ])
 def test_words_that_only_ever_mean_a_voice_are_an_ask(request_: str, asked: bool) -> None:
     """The embeddings cannot tell "read me a poem" from "write me a poem"; these verbs are
