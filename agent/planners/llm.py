@@ -29,7 +29,7 @@ from modalswitch.agent.planners.plan_writer import PlanWriter
 from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, tool_signature
 from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
 from modalswitch.agent.planners.settings_schema import clean_settings
-from modalswitch.agent.planners.spoken_words import compose_spoken_words
+from modalswitch.agent.planners.spoken_words import with_spoken_words
 from modalswitch.agent.trace.events import PlanAttempt
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, PlannerError
@@ -259,7 +259,8 @@ class LLMPlanner:
              *, tools: Sequence[str] | None = None, require_steps: bool | None = None) -> Plan:
         """A valid plan: written step by step where the model allows it, else decoded under
         the JSON schema and repaired; words a voice is to say that are still to be written
-        get a writing step (spoken_words.py). `tools` limits the tools the plan may use."""
+        get a writing step, and what a voice says is shown too (spoken_words.py). `tools`
+        limits the tools the plan may use."""
         steps = self.require_steps if require_steps is None else require_steps
         if tools is None and self.tool_index is not None:
             tools = self.tool_index.likely(request, inputs, self.tools_k)
@@ -268,7 +269,7 @@ class LLMPlanner:
             plan = self._write(request, inputs, tracer, tools, steps, asked)
         else:
             plan = self._ask_and_repair(request, inputs, tracer, steps, asked)
-        return compose_spoken_words(plan, request, self.registry, inputs)
+        return with_spoken_words(plan, request, self.registry, inputs)
 
     def _write(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None,
                tools: Sequence[str] | None, require_steps: bool,

@@ -13,6 +13,11 @@ speaks its result; a sound step whose prompt names spoken words (a story, a haik
 talk; not a song or a jingle, which are music) becomes the same writing step and a voice.
 The written words are delivered beside the audio. Words the user gave ("say 'the kettle
 is on'", "tts this: welcome back") are spoken as they stand.
+
+And words a voice says are shown too: when a delivered voice says a step's text (a
+transcript, a translation, a description), that text goes out just before the audio, as
+in 128 of the 131 hand-written plans that speak a step's text (the other 3 narrate a video,
+whose voice is not delivered on its own); the 1.5B often delivered the audio alone.
 """
 
 from __future__ import annotations
@@ -127,6 +132,13 @@ def _writer(registry: Registry) -> Tool[Any, Any] | None:
                  and "text" in t.Input.model_fields), None)
 
 
+def with_spoken_words(plan: Plan, request: str, registry: Registry,
+                      inputs: Sequence[InputSpec]) -> Plan:
+    """Both rules of this module: words to be written are written before a voice says
+    them, and what a delivered voice says is shown too."""
+    return show_spoken_words(compose_spoken_words(plan, request, registry, inputs), registry)
+
+
 def compose_spoken_words(plan: Plan, request: str, registry: Registry,
                          inputs: Sequence[InputSpec]) -> Plan:
     """The plan with words written before a voice says them (see the module's docstring);
@@ -173,6 +185,23 @@ def compose_spoken_words(plan: Plan, request: str, registry: Registry,
 def _reads(output: str, step_id: str) -> bool:
     ref = parse_ref(output)
     return isinstance(ref, StepRef) and ref.step == step_id
+
+
+def show_spoken_words(plan: Plan, registry: Registry) -> Plan:
+    """The plan with the text each delivered voice says delivered too, just before it."""
+    outputs = list(plan.outputs)
+    for step in plan.steps:
+        tool = registry.get(step.tool) if step.tool in registry else None
+        field = _spoken_field(tool) if tool is not None else None
+        words = parse_ref(step.args.get(field)) if field is not None else None
+        if not isinstance(words, StepRef) or not any(_reads(o, step.id) for o in outputs):
+            continue
+        if any(_reads(o, words.step) for o in outputs):
+            continue
+        source = registry.get(next(s.tool for s in plan.steps if s.id == words.step))
+        shown = str(StepRef(words.step, words.field or source.primary_output))
+        outputs.insert(next(i for i, o in enumerate(outputs) if _reads(o, step.id)), shown)
+    return plan if outputs == plan.outputs else plan.model_copy(update={"outputs": outputs})
 
 
 def _moved(output: str, step_id: str, field: str) -> str:

@@ -29,7 +29,7 @@ class TextOut(BaseModel):
 class LLMTool(ChatWriter):
     """A tool that answers through the chat model."""
 
-    version = "2"  # outputs name the chat model
+    version: ClassVar[str] = "2"  # outputs name the chat model
 
     def __init__(self, llm: ChatModel | None = None) -> None:
         self.llm = llm

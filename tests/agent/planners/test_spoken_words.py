@@ -12,7 +12,12 @@ from pydantic import BaseModel, Field
 from modalswitch import LLMPlanner, Modality, Registry, ScriptedStepwiseChat
 from modalswitch.agent.plan import InputSpec, Plan
 from modalswitch.agent.plan.validate import check_plan
-from modalswitch.agent.planners.spoken_words import compose_spoken_words, names_words
+from modalswitch.agent.planners.spoken_words import (
+    compose_spoken_words,
+    names_words,
+    show_spoken_words,
+    with_spoken_words,
+)
 from modalswitch.tools import TextContent, Tool, ToolContext, default_registry
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.fakes import TextOut, fake_registry
@@ -135,6 +140,21 @@ def test_the_planner_writes_the_words_before_speaking_them() -> None:
     assert plan.steps[1].args == {"text": "@s1.text"}
 
 
+def test_what_a_delivered_voice_says_is_shown_too() -> None:
+    registry = fake_registry()
+    heard = Plan.parse({"steps": [
+        {"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},
+        {"id": "s2", "tool": "fake_speak", "args": {"text": "@s1"}}],
+        "outputs": ["@s2.audio"]})
+    assert show_spoken_words(heard, registry).outputs == ["@s1.text", "@s2.audio"]
+    shown = heard.model_copy(update={"outputs": ["@s2.audio", "@s1.text"]})
+    assert show_spoken_words(shown, registry) == shown  # already delivered: left as it is
+    narrated = heard.model_copy(update={"outputs": []})  # a voice nobody gets on its own
+    assert show_spoken_words(narrated, registry) == narrated
+    assert not check_plan(show_spoken_words(heard, registry), registry,
+                          [InputSpec("memo.wav", Modality.AUDIO)])
+
+
 def _gold_cases() -> list[dict[str, Any]]:
     files = [REPO / "evals/data/natural-dev.jsonl", REPO / "evals/data/natural-test.jsonl",
              REPO / "evals/data/core.jsonl", REPO / "training/data/handwritten.jsonl",
@@ -144,7 +164,8 @@ def _gold_cases() -> list[dict[str, Any]]:
 
 def test_no_hand_written_gold_plan_is_changed() -> None:
     """Every speech step of the hand-written sets speaks words the user gave, or a step's
-    result: none may read as a description (a false alarm would rewrite the user's words)."""
+    result that is delivered too: none may read as a description (a false alarm would
+    rewrite the user's words), and none lacks the words it says."""
     registry = default_registry()
     cases = _gold_cases()
     spoken = 0
@@ -152,5 +173,5 @@ def test_no_hand_written_gold_plan_is_changed() -> None:
         plan = Plan.parse(case["plan"])
         spoken += any(s.tool in ("text_to_speech", "bark_speech") for s in plan.steps)
         inputs = [InputSpec(name, Modality(m)) for name, m in case.get("inputs", [])]
-        assert compose_spoken_words(plan, case["request"], registry, inputs) == plan, case
+        assert with_spoken_words(plan, case["request"], registry, inputs) == plan, case
     assert len(cases) > 1500 and spoken > 100
