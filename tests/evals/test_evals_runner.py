@@ -158,7 +158,7 @@ def test_llm_planner_results_attempts_tokens_and_failures(tmp_path: Path) -> Non
     assert by["ocr"].attempts == 1 and by["ocr"].prompt_tokens > 0
     stt = by["stt"]
     assert stt.status == "ok" and stt.valid and not stt.modality_ok
-    assert stt.counts["node"] == [1, 1, 0] and stt.pred_modalities == ["audio"]
+    assert stt.counts["node"] == [1, 1, 0] and stt.pred_modalities == ["audio", "text"]
     assert by["broken"].status == "planner_error" and by["broken"].pred is None
     assert by["broken"].attempts == 3 and "PlannerError" in (by["broken"].error or "")
     assert by["chat"].status == "ok" and by["chat"].pred_no_tool

@@ -59,7 +59,7 @@ def test_missing_outputs_default_to_the_final_steps(registry):
         {"id": "s1", "tool": "fake_transcribe", "args": {"audio": "@input0"}},
         {"id": "s2", "tool": "fake_speak", "args": {"text": "@s1.text"}}], "outputs": []}])
     plan = LLMPlanner(chat, registry).plan("say it back", AUDIO)
-    assert plan.outputs == ["@s2"]
+    assert plan.outputs == ["@s1.text", "@s2"]  # the final step; the words it says shown too
 
 
 def test_steps_whose_results_reach_no_output_are_dropped(registry):
