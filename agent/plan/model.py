@@ -71,6 +71,17 @@ def is_malformed_ref(value: object) -> bool:
             and parse_ref(value) is None)
 
 
+def renamed_refs(value: Any, names: dict[str, str]) -> Any:
+    """An argument value (a string or a list of them) with references to the steps in
+    `names` pointing at their new names, fields kept."""
+    if isinstance(value, list):
+        return [renamed_refs(v, names) for v in value]
+    ref = parse_ref(value)
+    if isinstance(ref, StepRef) and ref.step in names:
+        return str(StepRef(names[ref.step], ref.field))
+    return value
+
+
 def refs_in(value: object) -> list[Ref]:
     """Every reference in an argument value (a string or a list of them)."""
     items = value if isinstance(value, list) else [value]

@@ -20,7 +20,7 @@ from typing import Any
 
 from modalswitch.agent.chat.constrained import StepwiseChat
 from modalswitch.agent.plan.inputs import InputSpec, bind_input_names, quoted_urls
-from modalswitch.agent.plan.model import Plan, Step, StepRef, parse_ref, refs_in
+from modalswitch.agent.plan.model import Plan, Step, StepRef, refs_in, renamed_refs
 from modalswitch.agent.plan.schema import WANTS_KEY, parse_wants, plan_json_schema
 from modalswitch.agent.plan.validate import check_plan, output_modalities, validate_plan
 from modalswitch.agent.planners.canonical import canonical_plan
@@ -124,19 +124,10 @@ def without_repeated_steps(plan: Plan) -> Plan:
     repeat pointing at its first; its result would be the same. A small model that loses
     its way writes the same step again and again."""
     first: dict[str, str] = {}  # a repeat's id -> the id of the step it repeats
-
-    def moved(value: Any) -> Any:
-        if isinstance(value, list):
-            return [moved(v) for v in value]
-        ref = parse_ref(value)
-        if isinstance(ref, StepRef) and ref.step in first:
-            return str(StepRef(first[ref.step], ref.field))
-        return value
-
     seen: dict[str, str] = {}
     kept: list[Step] = []
     for step in plan.steps:
-        args = {name: moved(value) for name, value in step.args.items()}
+        args = {name: renamed_refs(value, first) for name, value in step.args.items()}
         key = json.dumps([step.tool, args], sort_keys=True)
         if key in seen:
             first[step.id] = seen[key]
@@ -145,7 +136,7 @@ def without_repeated_steps(plan: Plan) -> Plan:
         kept.append(step.model_copy(update={"args": args}))
     if not first:
         return plan
-    outputs = list(dict.fromkeys(moved(o) for o in plan.outputs))
+    outputs = list(dict.fromkeys(renamed_refs(o, first) for o in plan.outputs))
     return plan.model_copy(update={"steps": kept, "outputs": outputs})
 
 

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from modalswitch.agent.plan.inputs import InputSpec
-from modalswitch.agent.plan.model import Plan, Step, StepRef, parse_ref
+from modalswitch.agent.plan.model import Plan, Step, StepRef, parse_ref, renamed_refs
 from modalswitch.agent.plan.validate import check_plan
 from modalswitch.tools.contract.fields import field_kind
 from modalswitch.tools.contract.modality import Modality
@@ -127,6 +127,10 @@ def _voice(registry: Registry) -> Tool[Any, Any] | None:
     return None
 
 
+def _tool(registry: Registry, step: Step) -> Tool[Any, Any] | None:
+    return registry.get(step.tool) if step.tool in registry else None
+
+
 def _writer(registry: Registry) -> Tool[Any, Any] | None:
     return next((t for t in registry if t.writes_speech is not None
                  and "text" in t.Input.model_fields), None)
@@ -152,7 +156,7 @@ def compose_spoken_words(plan: Plan, request: str, registry: Registry,
     outputs = list(plan.outputs)
     written: list[tuple[str, str]] = []  # (the words' reference, the step saying them)
     for step in plan.steps:
-        tool = registry.get(step.tool) if step.tool in registry else None
+        tool = _tool(registry, step)
         field = _spoken_field(tool) if tool is not None else None
         prompt = _sound_prompt(tool) if tool is not None and field is None else None
         idea = step.args.get(field or prompt or "")
@@ -191,40 +195,28 @@ def show_spoken_words(plan: Plan, registry: Registry) -> Plan:
     """The plan with the text each delivered voice says delivered too, just before it."""
     outputs = list(plan.outputs)
     for step in plan.steps:
-        tool = registry.get(step.tool) if step.tool in registry else None
+        tool = _tool(registry, step)
         field = _spoken_field(tool) if tool is not None else None
         words = parse_ref(step.args.get(field)) if field is not None else None
-        if not isinstance(words, StepRef) or not any(_reads(o, step.id) for o in outputs):
+        at = next((i for i, o in enumerate(outputs) if _reads(o, step.id)), None)
+        if (not isinstance(words, StepRef) or at is None
+                or any(_reads(o, words.step) for o in outputs)):
             continue
-        if any(_reads(o, words.step) for o in outputs):
-            continue
-        source = registry.get(next(s.tool for s in plan.steps if s.id == words.step))
-        shown = str(StepRef(words.step, words.field or source.primary_output))
-        outputs.insert(next(i for i, o in enumerate(outputs) if _reads(o, step.id)), shown)
+        source = registry.get(plan.step(words.step).tool)
+        outputs.insert(at, str(StepRef(words.step, words.field or source.primary_output)))
     return plan if outputs == plan.outputs else plan.model_copy(update={"outputs": outputs})
 
 
 def _moved(output: str, step_id: str, field: str) -> str:
     """An output reference to a replaced step, pointed at its new tool's primary field."""
-    ref = parse_ref(output)
-    if isinstance(ref, StepRef) and ref.step == step_id:
-        return str(StepRef(step_id, field))
-    return output
+    return str(StepRef(step_id, field)) if _reads(output, step_id) else output
 
 
 def renumbered(plan: Plan) -> Plan:
     """The plan with its steps named s1, s2, ... in order, references following."""
     names = {step.id: f"s{n}" for n, step in enumerate(plan.steps, start=1)}
-
-    def renamed(value: Any) -> Any:
-        if isinstance(value, list):
-            return [renamed(v) for v in value]
-        ref = parse_ref(value)
-        if isinstance(ref, StepRef) and ref.step in names:
-            return str(StepRef(names[ref.step], ref.field))
-        return value
-
     steps = [Step(id=names[s.id], tool=s.tool,
-                  args={k: renamed(v) for k, v in s.args.items()}) for s in plan.steps]
+                  args={k: renamed_refs(v, names) for k, v in s.args.items()})
+             for s in plan.steps]
     return plan.model_copy(update={"steps": steps,
-                                   "outputs": [renamed(o) for o in plan.outputs]})
+                                   "outputs": [renamed_refs(o, names) for o in plan.outputs]})
