@@ -30,6 +30,7 @@ from modalswitch.agent.planners.prompting import describe_inputs, load_prompt, t
 from modalswitch.agent.planners.retrieval import ExampleIndex, ToolIndex
 from modalswitch.agent.planners.settings_schema import clean_settings
 from modalswitch.agent.planners.spoken_words import with_spoken_words
+from modalswitch.agent.planners.tool_mentions import ToolMentions
 from modalswitch.agent.trace.events import PlanAttempt
 from modalswitch.agent.trace.tracer import Tracer
 from modalswitch.errors import IssueKind, PlanError, PlanIssue, PlannerError
@@ -150,7 +151,7 @@ class LLMPlanner:
                  writer: ChatModel | None = None, require_steps: bool = False,
                  compact: bool = False, examples: ExampleIndex | None = None, shots: int = 3,
                  tool_index: ToolIndex | None = None, tools_k: int = 10,
-                 cues: OutputCues | None = None,
+                 cues: OutputCues | None = None, mentions: ToolMentions | None = None,
                  fixed_demos: list[dict[str, Any]] | None = None) -> None:
         self.llm = llm
         self.compact = compact
@@ -169,6 +170,9 @@ class LLMPlanner:
         self.cues = cues
         """Finds media the request asks for back in so many words; the plan must deliver
         them (a small model often plans text for "...and read it to me")."""
+        self.mentions = mentions
+        """Finds the tools a request names; a written plan does not end without them (a
+        small model stops after the first of several things asked)."""
         self.require_steps = require_steps
         """Rule out the no-tool plan (set when a router is sure a tool is needed)."""
         self.writer = writer or llm
@@ -257,23 +261,24 @@ class LLMPlanner:
             tools = self.tool_index.likely(request, inputs, self.tools_k)
         asked = self.cues.asked(request) if self.cues is not None else []
         if isinstance(self.llm, StepwiseChat):
-            plan = self._write(request, inputs, tracer, tools, steps, asked)
+            named = self.mentions.named(request) if self.mentions is not None else []
+            plan = self._write(request, inputs, tracer, tools, steps, asked, named)
         else:
             plan = self._ask_and_repair(request, inputs, tracer, steps, asked)
         return with_spoken_words(plan, request, self.registry, inputs)
 
     def _write(self, request: str, inputs: Sequence[InputSpec], tracer: Tracer | None,
                tools: Sequence[str] | None, require_steps: bool,
-               asked: Sequence[Modality]) -> Plan:
+               asked: Sequence[Modality], named: Sequence[str] = ()) -> Plan:
         assert isinstance(self.llm, StepwiseChat)
         start = time.perf_counter()
         quotes = quoted_urls(request)
         writer = PlanWriter(self.registry, inputs, tools=tools, require_steps=require_steps,
-                            asked=asked, quotes=quotes)
+                            asked=asked, quotes=quotes, named=named)
         if tools is not None and asked and not writer.can_make(asked):
             # the medium asked for by name is worth every tool, not the narrowed few
             writer = PlanWriter(self.registry, inputs, require_steps=require_steps,
-                                asked=asked, quotes=quotes)
+                                asked=asked, quotes=quotes, named=named)
         shared = 1 + 2 * len(self.fixed_demos) if self.use_examples else 1
         with self.llm.decoder(self.messages(request, inputs), shared=shared) as dec:
             text = writer.write(dec)
@@ -284,7 +289,8 @@ class LLMPlanner:
             tracer.emit(PlanAttempt(span="planner", attempt=1, raw=text,
                                     prompt_tokens=tokens[0], completion_tokens=tokens[1],
                                     duration_s=round(time.perf_counter() - start, 4),
-                                    issues=issues, asked=[m.value for m in asked]))
+                                    issues=issues, asked=[m.value for m in asked],
+                                    named=list(named)))
         if issues:  # the writer's guarantees were broken: a bug, said plainly
             raise PlannerError("the plan writer produced an invalid plan:\n"
                                + "\n".join(issues), PlanError(check_plan(

@@ -22,6 +22,8 @@ The structure is forced and the model only chooses where there is a choice:
   `outputs` must include the wanted modalities, no medium the plan does not say it wants,
   and a result of every step nothing later uses (a step whose result nobody sees was
   wasted work, and is dropped);
+- nor while a tool the request names (`named`, tool_mentions.py) is unused and can be
+  offered: then the next step is such a tool;
 - once a step repeats an earlier one word for word, the plan ends as soon as it may, and
   until then only tools that make a missing medium are offered (`without_repeated_steps`
   then removes the repeat);
@@ -74,6 +76,7 @@ class _Source:
     ref: str  # "@input0", "@s2.text"
     modality: Modality
     verbatim: bool = False
+    named: bool = False  # made by a tool the request names: its result is asked for
 
 
 @dataclass
@@ -89,10 +92,9 @@ class _State:
     pressed: set[str] = field(default_factory=set)
     """Inputs a step was already required for: once is enough (a model that then takes
     something else is not made to write step after step)."""
-    written: set[str] = field(default_factory=set)
-    """Each step so far as its tool and argument text."""
-    repeated: bool = False
-    """Whether a step repeated an earlier one: the model has lost its way."""
+    written: set[str] = field(default_factory=set)  # each step so far: tool + arguments
+    tools: set[str] = field(default_factory=set)  # the tools the steps so far use
+    repeated: bool = False  # a step repeated an earlier one: the model has lost its way
 
     def refs(self, modality: Modality, from_steps_only: bool = False) -> list[str]:
         return [s.ref for s in self.sources if s.modality is modality
@@ -162,7 +164,8 @@ class PlanWriter:
     def __init__(self, registry: Registry, inputs: Sequence[InputSpec], *,
                  tools: Sequence[str] | None = None, require_steps: bool = False,
                  asked: Sequence[Modality] = (), quotes: Sequence[str] = (),
-                 max_steps: int = MAX_STEPS, string_tokens: int = STRING_TOKENS) -> None:
+                 named: Sequence[str] = (), max_steps: int = MAX_STEPS,
+                 string_tokens: int = STRING_TOKENS) -> None:
         self.registry = registry
         self.inputs = list(inputs)
         self.quotes = tuple(quotes)
@@ -173,6 +176,7 @@ class PlanWriter:
         self.asked = list(asked)
         """Media the request asks for back in so many words: "wants" must name them when
         the tools can make them."""
+        self.named = set(named)  # tools the request names: the plan needs them
         self.steps_required = require_steps
         """Whether the last plan written had to have a step (require_steps, if feasible)."""
         self.max_steps = max_steps
@@ -238,7 +242,8 @@ class PlanWriter:
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
         targets, words = parse_wants(chosen.split('"', 1)[0])
-        must_act = self.steps_required or words or targets != (Modality.TEXT,)
+        must_act = (self.steps_required or words or targets != (Modality.TEXT,)
+                    or any(t.name in self.named for t in self.usable_tools(state, targets)))
         while True:
             usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []
             can_close = (all(state.produced(t) for t in targets) if state.steps
@@ -251,6 +256,9 @@ class PlanWriter:
                 if takers:
                     usable, can_close = takers, False
                     state.pressed |= {s.ref for s in unused}
+            unnamed = [t for t in usable if t.name in self.named - state.tools]
+            if can_close and state.steps and unnamed:  # a named tool not used yet comes next
+                usable, can_close = unnamed, False
             if state.repeated:
                 # a model writing a step it already wrote is looping: stop when the plan
                 # may end, else go only for what is still missing
@@ -278,12 +286,13 @@ class PlanWriter:
         written = name + dec.text[start:]
         state.repeated |= written in state.written
         state.written.add(written)
+        state.tools.add(name)
         state.used |= set(_REFERENCE.findall(dec.text[start:]))
         for out in content_fields(tool.Output):
             kind = field_kind(tool.Output, out)
             if kind.modality is not None:
                 state.sources.append(_Source(f"@s{state.steps}.{out}", kind.modality,
-                                             kind.verbatim))
+                                             kind.verbatim, name in self.named))
 
     def _write_args(self, dec: Decoder, tool: Tool[Any, Any], state: _State) -> None:
         """The arguments object after its opening brace, up to and including the `}}` that
@@ -326,12 +335,13 @@ class PlanWriter:
         """The output references after `"outputs":[`, up to the plan's closing brace.
 
         Something of every wanted modality is delivered, and no medium beyond them: a
-        picture or a sound made on the way is not what the user asked for (text results,
-        a transcript or a summary, may go with any answer). A step whose results no later
-        step takes has one of them delivered when it can be."""
+        picture or a sound made on the way is not what the user asked for (text results, a
+        transcript or a summary, may go with any answer; so may what a tool the request
+        names makes). A step whose results no later step takes has one of them delivered
+        when it can be."""
         allowed = {Modality.TEXT, *targets}
         produced = [s for s in state.sources if not s.ref.startswith("@input")
-                    and s.modality in allowed]
+                    and (s.modality in allowed or s.named)]
         unseen = {_step_of(s.ref) for s in produced} - {_step_of(r) for r in state.used}
         chosen: list[_Source] = []
         while True:

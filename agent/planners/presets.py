@@ -85,11 +85,15 @@ def embedded_planner(registry: Registry, config: str | None = None,
     setting, else DEFAULT_CONFIG) is one of CONFIGS; `adapter` replaces the shipped one for
     tuned ones. Untuned ones take their few-shot turns from `index` (the nearest solved
     examples; over the default catalog, the shipped index), else the fixed `examples`.
+    Given `examples`, plans do not end without a tool the request names where those
+    examples show that such mentions can be trusted (tool_mentions.py).
     The router only knows the default catalog's tools: over another registry a routed
     configuration plans without it."""
     from modalswitch.agent.chat.lora_adapter import adapter_prompt
     from modalswitch.agent.planners.output_cues import OutputCues
+    from modalswitch.agent.planners.retrieval import ToolIndex
     from modalswitch.agent.planners.routed import RoutedPlanner
+    from modalswitch.agent.planners.tool_mentions import ToolMentions
 
     name = config or setting("MODALSWITCH_PLANNER") or DEFAULT_CONFIG
     if name not in CONFIGS:
@@ -100,15 +104,16 @@ def embedded_planner(registry: Registry, config: str | None = None,
     writer = embedded_chat()  # loaded on first use only: plans alone never touch it
     cues = OutputCues()
     router_knows = set(Router.default_tools()) >= set(registry.names)
+    mentions = ToolMentions.calibrated(ToolIndex(registry), examples) if examples else None
     path = adapter or setting("MODALSWITCH_PLANNER_ADAPTER") or shipped_adapter()
     if name.startswith("tuned") and adapter_prompt(Path(path)) == "compact":
         planner = LLMPlanner(tuned_chat(path), registry, use_examples=False, compact=True,
-                             writer=writer, cues=cues)
+                             writer=writer, cues=cues, mentions=mentions)
     else:  # the untuned model, or an adapter tuned on the same prompt: nearest examples
         if index is None and examples is None and router_knows:
             index = shipped_examples()
         planning = tuned_chat(path) if name.startswith("tuned") else writer
         planner = LLMPlanner(planning, registry, example_cases=examples, examples=index,
-                             cues=cues, writer=writer)
+                             cues=cues, writer=writer, mentions=mentions)
     routed = name.endswith("routed") and router_knows
     return RoutedPlanner(planner, registry) if routed else planner

@@ -198,9 +198,13 @@ class ToolIndex:
         runs = word_windows(request)
         if not runs:
             return {n: len(self.registry.names) for n in self.registry.names}
-        similarity = embed(runs, self.embedder, batch_size=64) @ self._vectors.T
+        similarity = self.run_similarities(runs)
         ranks = np.argsort(np.argsort(-similarity, axis=1), axis=1)  # per run, 0 = nearest
         return dict(zip(self.registry.names, (int(r) for r in ranks.min(axis=0)), strict=True))
+
+    def run_similarities(self, runs: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of each run of words (rows) to every tool (columns)."""
+        return embed(runs, self.embedder, batch_size=64) @ self._vectors.T
 
     def likely(self, request: str, inputs: Sequence[InputSpec], k: int = 8) -> list[str]:
         """The k tools nearest the request, and for each medium they need that neither

@@ -68,6 +68,8 @@ class PlanAttempt(BaseEvent):
     issues: list[str] = Field(default_factory=list)
     asked: list[str] = Field(default_factory=list)
     """Media the request asked for back in so many words, which "wants" had to name."""
+    named: list[str] = Field(default_factory=list)
+    """Tools the request named by some phrase, which the plan had to use where it could."""
 
 
 class PlanReady(BaseEvent):

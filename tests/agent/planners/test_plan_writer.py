@@ -103,8 +103,9 @@ QUOTES = st.lists(st.sampled_from(["https://example.com/a.jpg", "www.example.org
 def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[InputSpec], bool],
                                                quotes: list[str], data: st.DataObject) -> None:
     registry, inputs, require_steps = setup
+    named = data.draw(st.lists(st.sampled_from(registry.names), unique=True, max_size=2))
     writer = PlanWriter(registry, inputs, require_steps=require_steps, quotes=quotes,
-                        max_steps=4)
+                        max_steps=4, named=named)
     text = writer.write(RandomDecoder(data))
     raw = json.loads(text)
     plan = clean_settings(Plan.parse(raw), registry)
@@ -113,7 +114,8 @@ def test_every_plan_the_writer_admits_is_valid(setup: tuple[Registry, list[Input
     if plan.steps:
         delivered = set(output_modalities(plan, registry, inputs))
         assert {t.value for t in targets} <= delivered, text  # everything it says it wants
-        assert delivered <= {"text", *(t.value for t in targets)}, text  # and no more media
+        by_name = {m.value for n in named for m in registry.get(n).output_modalities}
+        assert delivered <= {"text", *(t.value for t in targets), *by_name}, text  # no more
         assert [s.id for s in plan.steps] == [f"s{i}" for i in range(1, len(plan.steps) + 1)]
     else:
         assert raw["wants"] == "text" and not writer.steps_required, text
@@ -308,6 +310,33 @@ def test_a_plan_uses_the_file_the_user_attached_before_it_ends() -> None:
     # with no tool that takes a photo, nothing is owed
     alone = PlanWriter(_catalog(SPEAK), photo, require_steps=True)
     assert [s["tool"] for s in json.loads(alone.write(_ClosesFirst()))["steps"]] == ["speak"]
+
+
+def test_a_plan_does_not_end_without_a_tool_the_request_names() -> None:
+    summarize = {"name": "summarize", "inputs": {"text": "text"}, "outputs": {"text": "text"}}
+    photo = [InputSpec("page.png", Modality.IMAGE)]
+    writer = PlanWriter(_catalog(CAPTION, summarize, SPEAK), photo, named=["summarize"])
+    plan = json.loads(writer.write(_ClosesFirst(prefer=("text", "@s"))))
+    assert [s["tool"] for s in plan["steps"]] == ["caption", "summarize"], plan
+    assert plan["steps"][1]["args"] == {"text": "@s1.text"}
+    # a named tool the plan cannot use (its result would reach nothing wanted) is not forced
+    plan = json.loads(PlanWriter(_catalog(CAPTION, SPEAK), photo, named=["speak"],
+                                 require_steps=True).write(
+        _ClosesFirst(prefer=("text", "@s"))))
+    assert [s["tool"] for s in plan["steps"]] == ["caption"], plan
+    # once a sound can lead somewhere, the named voice is written, and what it makes is
+    # delivered though the plan wants words (it was asked for by name)
+    transcribe = {"name": "transcribe", "inputs": {"audio": "audio"},
+                  "outputs": {"text": "text"}}
+    plan = json.loads(PlanWriter(_catalog(CAPTION, SPEAK, transcribe), photo,
+                                 named=["speak"], require_steps=True).write(
+        _ClosesFirst(prefer=("text", "@s"))))
+    assert (plan["wants"], [s["tool"] for s in plan["steps"]]) == ("text", ["caption", "speak"])
+    assert "@s2.audio" in plan["outputs"], plan
+    # and with no file, a named tool alone makes the plan act
+    plan = json.loads(PlanWriter(_catalog(summarize), [], named=["summarize"]).write(
+        _ClosesFirst(prefer=("text",))))
+    assert [s["tool"] for s in plan["steps"]] == ["summarize"], plan
 
 
 def test_a_model_that_ignores_the_file_is_asked_to_use_it_once_not_forever() -> None:
