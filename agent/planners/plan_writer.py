@@ -242,12 +242,12 @@ class PlanWriter:
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
         targets, words = parse_wants(chosen.split('"', 1)[0])
-        must_act = (self.steps_required or words or targets != (Modality.TEXT,)
-                    or any(t.name in self.named for t in self.usable_tools(state, targets)))
+        must_act = self.steps_required or words or targets != (Modality.TEXT,)
         while True:
             usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []
+            unnamed = [t for t in usable if t.name in self.named and t.name not in state.tools]
             can_close = (all(state.produced(t) for t in targets) if state.steps
-                         else not must_act)
+                         else not (must_act or unnamed))  # a named tool makes the plan act
             if can_close and state.steps:
                 # an attached file no step has used yet: go on with a tool that takes it
                 unused = state.unused_inputs()
@@ -256,7 +256,6 @@ class PlanWriter:
                 if takers:
                     usable, can_close = takers, False
                     state.pressed |= {s.ref for s in unused}
-            unnamed = [t for t in usable if t.name in self.named - state.tools]
             if can_close and state.steps and unnamed:  # a named tool not used yet comes next
                 usable, can_close = unnamed, False
             if state.repeated:
