@@ -23,7 +23,7 @@ The structure is forced and the model only chooses where there is a choice:
   and a result of every step nothing later uses (a step whose result nobody sees was
   wasted work, and is dropped);
 - nor while a tool the request names (`named`, tool_mentions.py) is unused and can be
-  offered: then the next step is such a tool;
+  offered: then the next step is the first of them in the order the request names them;
 - once a step repeats an earlier one word for word, the plan ends as soon as it may, and
   until then only tools that make a missing medium are offered (`without_repeated_steps`
   then removes the repeat);
@@ -90,8 +90,7 @@ class _State:
     used: set[str] = field(default_factory=set)
     """The references the steps written so far take ("@input0", "@s1.text")."""
     pressed: set[str] = field(default_factory=set)
-    """Inputs a step was already required for: once is enough (a model that then takes
-    something else is not made to write step after step)."""
+    """Inputs a step was already required for: once each, never step after step."""
     written: set[str] = field(default_factory=set)  # each step so far: tool + arguments
     tools: set[str] = field(default_factory=set)  # the tools the steps so far use
     repeated: bool = False  # a step repeated an earlier one: the model has lost its way
@@ -176,7 +175,7 @@ class PlanWriter:
         self.asked = list(asked)
         """Media the request asks for back in so many words: "wants" must name them when
         the tools can make them."""
-        self.named = set(named)  # tools the request names: the plan needs them
+        self.named = list(dict.fromkeys(named))  # tools the request names, in its order
         self.steps_required = require_steps
         """Whether the last plan written had to have a step (require_steps, if feasible)."""
         self.max_steps = max_steps
@@ -245,7 +244,8 @@ class PlanWriter:
         must_act = self.steps_required or words or targets != (Modality.TEXT,)
         while True:
             usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []
-            unnamed = [t for t in usable if t.name in self.named and t.name not in state.tools]
+            unnamed = [t for n in self.named for t in usable
+                       if t.name == n and n not in state.tools]
             can_close = (all(state.produced(t) for t in targets) if state.steps
                          else not (must_act or unnamed))  # a named tool makes the plan act
             if can_close and state.steps:
@@ -256,8 +256,9 @@ class PlanWriter:
                 if takers:
                     usable, can_close = takers, False
                     state.pressed |= {s.ref for s in unused}
-            if can_close and state.steps and unnamed:  # a named tool not used yet comes next
-                usable, can_close = unnamed, False
+            if can_close and state.steps and unnamed:
+                # a named tool not used yet comes next: the first the request names
+                usable, can_close = unnamed[:1], False
             if state.repeated:
                 # a model writing a step it already wrote is looping: stop when the plan
                 # may end, else go only for what is still missing

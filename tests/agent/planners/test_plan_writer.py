@@ -339,6 +339,24 @@ def test_a_plan_does_not_end_without_a_tool_the_request_names() -> None:
     assert [s["tool"] for s in plan["steps"]] == ["summarize"], plan
 
 
+def test_named_steps_a_model_did_not_write_come_in_the_order_the_request_names_them() -> None:
+    summarize = {"name": "summarize", "inputs": {"text": "text"}, "outputs": {"text": "text"}}
+    translate = {"name": "translate", "inputs": {"text": "text"}, "outputs": {"text": "text"}}
+    catalog = _catalog(CAPTION, translate, summarize)
+    photo = [InputSpec("page.png", Modality.IMAGE)]
+    # "read the page, summarize it, then translate the summary": a model that would stop
+    # after reading it, and would rather translate than summarize
+    reluctant = _ClosesFirst(prefer=("caption", "translate", "text", "@s"))
+    plan = json.loads(PlanWriter(catalog, photo, named=["summarize", "translate"]).write(
+        reluctant))
+    assert [s["tool"] for s in plan["steps"]] == ["caption", "summarize", "translate"], plan
+    assert plan["steps"][1]["args"] == {"text": "@s1.text"}
+    # the other way round when the request asks the other way round
+    plan = json.loads(PlanWriter(catalog, photo, named=["translate", "summarize"]).write(
+        _ClosesFirst(prefer=("caption", "summarize", "text", "@s"))))
+    assert [s["tool"] for s in plan["steps"]] == ["caption", "translate", "summarize"], plan
+
+
 def test_a_model_that_ignores_the_file_is_asked_to_use_it_once_not_forever() -> None:
     draw = {"name": "draw", "inputs": {"prompt": "text"}, "outputs": {"image": "image"}}
     stitch = {"name": "stitch", "inputs": {"image": "image", "image2": "image"},

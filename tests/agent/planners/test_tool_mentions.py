@@ -50,7 +50,10 @@ def test_calibrated_mentions_name_what_each_clause_asks_for() -> None:
     assert mentions is not None
     named = mentions.named("I need this German article translated into English, and after "
                            "that give me a short summary of it")
-    assert named == ["text_translator", "text_summarizer"]  # catalog order
+    assert named == ["text_translator", "text_summarizer"]
+    # in the order the request asks for them
+    assert mentions.named("Give me a short summary of this German article, and after that "
+                          "translate it into English") == ["text_summarizer", "text_translator"]
     assert mentions.named("What is the capital of France?") == []
 
 
