@@ -3,10 +3,9 @@
     DIR/examples.npz   the synthesized (request, plan) cases: few-shot turns by similarity
     DIR/adapter.gguf   a LoRA adapter tuned on them, for the tuned configurations
 
-Every planner adds the examples to the index its few-shot turns come from (a catalog's
-hand-written demos stay in it); the tuned ones also take the adapter. The folder may hold
-only the examples (synthesis done, tuning not yet): the tuned configurations then keep the
-shipped adapter.
+Untuned planners add the examples to the index their few-shot turns come from (a catalog's
+hand-written demos stay in it); tuned ones take the adapter. The folder may hold only the
+examples (synthesis done, tuning not yet): the tuned configurations then say so.
 """
 
 from __future__ import annotations
@@ -27,11 +26,6 @@ class Adaptation:
 
     folder: Path
     examples: ExampleIndex
-
-    @property
-    def has_adapter(self) -> bool:
-        """Whether the run got as far as tuning an adapter."""
-        return (self.folder / ADAPTER_FILE).is_file()
 
     @property
     def adapter(self) -> Path:

@@ -118,9 +118,8 @@ def make_planner(name: str, dataset: Dataset, registry: Registry | None = None,
                  ) -> EvalPlanner:
     """The eval planner called `name` for a dataset: an embedded configuration (the same
     names `run` and `plan` take), or the oracle or no-tool baseline. `adapted` is a
-    `modalswitch train adapt` folder: its examples join every configuration's few-shot index
-    (the shipped adapter learned to plan from retrieved examples), and its adapter, when
-    the run tuned one, replaces the shipped one for the tuned configurations."""
+    `modalswitch train adapt` folder: its examples join the few-shot index of untuned
+    configurations, its adapter replaces the shipped one for tuned ones."""
     if name == "oracle":
         return OraclePlanner()
     if name == "none":
@@ -134,10 +133,11 @@ def make_planner(name: str, dataset: Dataset, registry: Registry | None = None,
         index = ExampleIndex.from_cases(demos) if demos else None  # nearest demos as shots
         if adapted is not None:
             adaptation = Adaptation.load(adapted)
-            if name.startswith("tuned") and adaptation.has_adapter:
+            if name.startswith("tuned"):
                 adapter = adapter or str(adaptation.adapter)
-            index = (ExampleIndex.joined(index, adaptation.examples) if index is not None
-                     else adaptation.examples)
+            else:
+                index = (ExampleIndex.joined(index, adaptation.examples) if index is not None
+                         else adaptation.examples)
         label = name if adapted is None else f"{name}+{Path(adapted).name}"
         return PlannerAdapter(embedded_planner(registry, name, adapter, examples=demos,
                                                index=index), name=label)

@@ -176,8 +176,8 @@ def _case_options(p: argparse.ArgumentParser) -> None:
                         "run only the rest")
     p.add_argument("--adapted", metavar="DIR",
                    help="a `modalswitch train adapt` folder: its synthesized examples join "
-                        "every planner's few-shot index; its adapter, if it has one, replaces "
-                        "the shipped one for tuned/tuned-routed")
+                        "the few-shot index of base/routed, its adapter replaces the shipped "
+                        "one for tuned/tuned-routed")
     p.add_argument("--adapter", metavar="GGUF",
                    help="a GGUF LoRA adapter (`modalswitch train`): it plans in place of the "
                         "shipped one in tuned/tuned-routed, on the prompt it records")

@@ -1,6 +1,6 @@
-"""`eval run --adapted DIR`: an adaptation folder's examples join every planner's few-shot
-index, its adapter goes to the tuned ones, and a folder without one leaves them the shipped
-adapter."""
+"""`eval run --adapted DIR`: an adaptation folder's examples join the few-shot index of the
+untuned planners, its adapter goes to the tuned ones, and a half-finished folder says what
+is missing."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def adaptation_folder(path: Path, adapter: bool) -> Path:
     return path
 
 
-def test_every_planner_takes_the_examples_and_tuned_ones_the_adapter(
+def test_untuned_planners_take_the_examples_and_tuned_ones_the_adapter(
         tmp_path: Path, dataset: Any, built: dict[str, Any]) -> None:
     folder = adaptation_folder(tmp_path / "adapt-run", adapter=True)
     planner = make_planner("base", dataset, adapted=folder)
@@ -67,19 +67,15 @@ def test_every_planner_takes_the_examples_and_tuned_ones_the_adapter(
     assert built["adapter"] is None
     make_planner("tuned", dataset, adapted=folder)
     assert built["adapter"] == str(folder / "adapter.gguf")
-    assert [e.request for e in built["index"].examples] == [c["request"] for c in SOLVED]
 
 
-def test_a_folder_without_an_adapter_leaves_tuned_planners_the_shipped_one(
+def test_a_folder_without_an_adapter_serves_untuned_planners_only(
         tmp_path: Path, dataset: Any, built: dict[str, Any]) -> None:
     folder = adaptation_folder(tmp_path, adapter=False)
     make_planner("routed", dataset, adapted=folder)
     assert len(built["index"].examples) == 2
-    planner = make_planner("tuned-routed", dataset, adapted=folder)
-    assert built["adapter"] is None and len(built["index"].examples) == 2
-    assert planner.name.startswith("tuned-routed+")
     with pytest.raises(UserError, match=r"no adapter\.gguf.*train adapt"):
-        _ = Adaptation.load(folder).adapter
+        make_planner("tuned-routed", dataset, adapted=folder)
 
 
 def test_a_folder_that_is_not_an_adaptation_is_refused(tmp_path: Path) -> None:
