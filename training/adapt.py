@@ -115,8 +115,10 @@ def synthesize_data(config: AdaptConfig, registry: Registry,
     return rows
 
 
-def adapt(config: AdaptConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Synthesize, index and tune; returns the run summary (also DIR/adapt.json)."""
+def adapt(config: AdaptConfig, log: Callable[[str], None] = print,
+          on_step: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+    """Synthesize, index and tune (`on_step` hears each LoRA step's loss); returns the run
+    summary (also DIR/adapt.json)."""
     registry = catalog_registry(config.catalog)
     rows = synthesize_data(config, registry, log)
     out = Path(config.out)
@@ -128,7 +130,7 @@ def adapt(config: AdaptConfig, log: Callable[[str], None] = print) -> dict[str, 
         cases = [native_case(row, f"{row['id']}") for row in rows]
         lora = LoraConfig(base=config.base, out=str(out / "lora"), steps=config.steps,
                           lr=config.lr, seed=config.seed, eval_limit=0)
-        summary = train_lora(lora, registry, cases, log=log)
+        summary = train_lora(lora, registry, cases, on_step=on_step, log=log)
         model = summary.pop("model")
         summary.pop("tokenizer")
         from modalswitch.training.gguf_export import export_gguf_adapter

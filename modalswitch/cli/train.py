@@ -22,6 +22,8 @@ import json
 import random
 import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,27 @@ def register(subparsers: Subparsers) -> None:
     e.set_defaults(func=cmd_train_examples)
 
 
+@contextmanager
+def training_progress(steps: int) -> Iterator[Callable[[int, float], None]]:
+    """A live bar of LoRA steps and loss; in a log file, a line every five steps."""
+    if steps <= 0:  # nothing to tune (`train adapt --steps 0`): no bar either
+        yield lambda step, loss: None
+        return
+    columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
+    with Progress(*columns, console=_ERR, transient=False) as progress:
+        task = progress.add_task("train", total=steps, loss="-")
+        started = time.perf_counter()
+
+        def on_step(step: int, loss: float) -> None:
+            progress.update(task, completed=step, loss=f"{loss:.3f}")
+            if not _ERR.is_terminal and (step % 5 == 0 or step == steps):
+                _ERR.print(f"step {step}/{steps} loss {loss:.3f} "
+                           f"({time.perf_counter() - started:.0f}s)")
+
+        yield on_step
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Train (or resume), export the adapter, and score it on the dev split."""
     from modalswitch.evals.datasets.native import load_native
@@ -205,19 +228,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         train = random.Random(args.seed).sample(train, args.generated_limit)
     train += [c for f in args.train_extra for c in load_native(Path(f)).cases]
     train = _apart(train, args.held_out, "train")
-    columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
-    with Progress(*columns, console=_ERR, transient=False) as progress:
-        task = progress.add_task("train", total=config.steps, loss="-")
-        started = time.perf_counter()
-
-        def on_step(step: int, loss: float) -> None:
-            progress.update(task, completed=step, loss=f"{loss:.3f}")
-            if not _ERR.is_terminal and (step % 5 == 0 or step == config.steps):
-                # no live bar in a log file: a line every few steps instead
-                _ERR.print(f"step {step}/{config.steps} loss {loss:.3f} "
-                           f"({time.perf_counter() - started:.0f}s)")
-
+    with training_progress(config.steps) as on_step:
         summary = train_lora(config, registry, train, on_step=on_step,
                              log=lambda m: _ERR.print(m))
     model, tokenizer = summary.pop("model"), summary.pop("tokenizer")
@@ -319,9 +330,11 @@ def cmd_train_adapt(args: argparse.Namespace) -> int:
     """Synthesize, index and tune for a catalog."""
     from modalswitch.training.adapt import AdaptConfig, adapt
 
-    result = adapt(AdaptConfig(catalog=args.catalog, out=args.out, requests=args.requests,
-                               steps=args.steps, base=args.base, synth_model=args.synth_model,
-                               seed=args.seed), log=lambda m: _ERR.print(m))
+    with training_progress(args.steps) as on_step:
+        result = adapt(AdaptConfig(catalog=args.catalog, out=args.out, requests=args.requests,
+                                   steps=args.steps, base=args.base,
+                                   synth_model=args.synth_model, seed=args.seed),
+                       log=lambda m: _ERR.print(m), on_step=on_step)
     print(json.dumps(result, indent=1))
     return 0
 

@@ -41,7 +41,9 @@ def test_adapt_synthesizes_indexes_and_tunes(tmp_path: Path) -> None:
     # the scripted writer never asks for a step in words: the step check is tested apart
     config = AdaptConfig(catalog=str(catalog), out=str(out), requests=12, steps=2,
                          base=str(base), synth_model=ScriptedChat(_writer), check_steps=False)
-    result = adapt(config, log=lambda m: None)
+    heard: list[int] = []
+    result = adapt(config, log=lambda m: None, on_step=lambda step, loss: heard.append(step))
+    assert heard == [1, 2]  # the command shows each step's loss as it trains
     rows = (out / "data" / "train.jsonl").read_text().splitlines()
     assert result["cases"] == len(rows) == 12
     assert {s["tool"] for r in rows for s in json.loads(r)["plan"]["steps"]} <= set(
