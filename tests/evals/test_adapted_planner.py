@@ -67,6 +67,7 @@ def test_untuned_planners_take_the_examples_and_tuned_ones_the_adapter(
     assert built["adapter"] is None
     make_planner("tuned", dataset, adapted=folder)
     assert built["adapter"] == str(folder / "adapter.gguf")
+    assert built["index"] is None  # the synthesized examples would displace better shots
 
 
 def test_a_folder_without_an_adapter_serves_untuned_planners_only(
