@@ -185,23 +185,30 @@ def register(subparsers: Subparsers) -> None:
 
 @contextmanager
 def training_progress(steps: int) -> Iterator[Callable[[int, float], None]]:
-    """A live bar of LoRA steps and loss; in a log file, a line every five steps."""
+    """A live bar of LoRA steps and loss, shown from the first step on (not over loading,
+    synthesis or an error before any step); in a log file, a line every five steps."""
     if steps <= 0:  # nothing to tune (`train adapt --steps 0`): no bar either
         yield lambda step, loss: None
         return
     columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
-    with Progress(*columns, console=_ERR, transient=False) as progress:
-        task = progress.add_task("train", total=steps, loss="-")
-        started = time.perf_counter()
+    progress = Progress(*columns, console=_ERR, transient=False)
+    task = progress.add_task("train", total=steps, loss="-")
+    started = time.perf_counter()
 
-        def on_step(step: int, loss: float) -> None:
-            progress.update(task, completed=step, loss=f"{loss:.3f}")
-            if not _ERR.is_terminal and (step % 5 == 0 or step == steps):
-                _ERR.print(f"step {step}/{steps} loss {loss:.3f} "
-                           f"({time.perf_counter() - started:.0f}s)")
+    def on_step(step: int, loss: float) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=step, loss=f"{loss:.3f}")
+        if not _ERR.is_terminal and (step % 5 == 0 or step == steps):
+            _ERR.print(f"step {step}/{steps} loss {loss:.3f} "
+                       f"({time.perf_counter() - started:.0f}s)")
 
+    try:
         yield on_step
+    finally:
+        if progress.live.is_started:
+            progress.stop()
 
 
 def cmd_train(args: argparse.Namespace) -> int:
