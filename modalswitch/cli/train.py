@@ -186,19 +186,23 @@ def register(subparsers: Subparsers) -> None:
 @contextmanager
 def training_progress(steps: int) -> Iterator[Callable[[int, float], None]]:
     """A live bar of LoRA steps and loss, shown from the first step on (not over loading,
-    synthesis or an error before any step); in a log file, a line every five steps."""
+    synthesis or an error before any step); in a log file, a line every five steps. Both
+    count time from the first step, so minutes of synthesis do not inflate it."""
     if steps <= 0:  # nothing to tune (`train adapt --steps 0`): no bar either
         yield lambda step, loss: None
         return
     columns = (TextColumn("[bold]train[/bold]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
     progress = Progress(*columns, console=_ERR, transient=False)
-    task = progress.add_task("train", total=steps, loss="-")
-    started = time.perf_counter()
+    task = progress.add_task("train", total=steps, loss="-", start=False)
+    started = 0.0
 
     def on_step(step: int, loss: float) -> None:
+        nonlocal started
         if not progress.live.is_started:
             progress.start()
+            progress.start_task(task)
+            started = time.perf_counter()
         progress.update(task, completed=step, loss=f"{loss:.3f}")
         if not _ERR.is_terminal and (step % 5 == 0 or step == steps):
             _ERR.print(f"step {step}/{steps} loss {loss:.3f} "

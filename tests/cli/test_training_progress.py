@@ -28,6 +28,18 @@ def test_a_log_gets_a_line_every_five_steps_and_at_the_last(
     assert "loss 0.200" in lines[0] and "loss 0.143" in lines[1]
 
 
+def test_time_counts_from_the_first_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _log_console(monkeypatch)
+    now = [0.0]
+    monkeypatch.setattr(train.time, "perf_counter", lambda: now[0])
+    with train.training_progress(5) as on_step:
+        now[0] = 3000.0  # loading and synthesis came first
+        for step in range(1, 6):
+            on_step(step, 0.5)
+            now[0] += 10.0
+    assert "step 5/5 loss 0.500 (40s)" in out.getvalue()
+
+
 def test_an_error_before_any_step_shows_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     out = _log_console(monkeypatch)
     with pytest.raises(ValueError), train.training_progress(3):
