@@ -19,6 +19,9 @@ What llama-cpp-python 0.3.36 taught us, and what this module does about it:
   spinning thread waits for a descheduled one and a 2-thread plan took 10-20x longer than
   with 1 thread. OMP_WAIT_POLICY=PASSIVE (set before llama_cpp is first imported, unless
   the environment sets it) makes waiting threads sleep; it costs nothing measurable.
+- Its `Llama.__del__` frees the model through module globals, which at interpreter exit may
+  already be gone (a "TypeError: 'NoneType' object is not callable" printed after every
+  run). Every loaded model is closed by an exit hook instead, while they still exist.
 - llama.cpp reuses the KV cache of the longest token prefix shared with the previous call,
   so a planner's fixed system prompt and examples are evaluated once. A call with another
   prefix (a plain answer) evicts it, so the KV state of a long shared prefix is pinned in
@@ -29,18 +32,21 @@ What llama-cpp-python 0.3.36 taught us, and what this module does about it:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from modalswitch.agent.chat.llama_cpp_decode import GrammarSampler, Session, shared_prefix
+from modalswitch.agent.chat.llama_log import route_llama_log
 from modalswitch.agent.chat.prefix_store import PrefixStore
 from modalswitch.errors import GrammarError, MissingModelError
 from modalswitch.settings import gpu_layers, home
@@ -50,6 +56,13 @@ from modalswitch.tools.runtime.devices import cpu_has, llama_gpu_layers
 _SHARED: dict[tuple[str, str | None], LlamaCppChat] = {}
 _SHARED_LOCK = threading.Lock()
 _PARAMS_LOCK = threading.Lock()  # patching llama.cpp's default model params is process-wide
+_LOADED: weakref.WeakSet[LlamaCppChat] = weakref.WeakSet()  # instances holding a model
+
+
+@atexit.register
+def _close_loaded() -> None:
+    for chat in list(_LOADED):
+        chat.close(timeout=1.0)  # a daemon thread stuck mid-call must not hang the exit
 
 
 def usable_cores() -> int:
@@ -150,6 +163,8 @@ class LlamaCppChat:
             try:
                 from llama_cpp import Llama
                 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+                route_llama_log()  # after llama_cpp's own logger, which it replaces
             except ImportError as exc:
                 raise MissingModelError("planner", str(self.model_path),
                                         "Install llama-cpp-python: pip install "
@@ -171,8 +186,28 @@ class LlamaCppChat:
                     template=template, eos_token=text_of(llm.token_eos()),
                     bos_token=text_of(llm.token_bos()), stop_token_ids=[llm.token_eos()])
             self._llm = llm
+            _LOADED.add(self)
             self.load_s = time.perf_counter() - start
         return self._llm
+
+    def close(self, timeout: float = -1) -> None:
+        """Free the model, its context and parsed grammars now; the next call loads the
+        model again. With a timeout, a model busy for longer is left as it is."""
+        if not self._lock.acquire(timeout=timeout):
+            return
+        try:
+            for sampler in [s for _, s in self._grammars.values()] + list(self._samplers.values()):
+                sampler.close()
+            self._grammars.clear()
+            self._samplers.clear()
+            self._pins.clear()
+            self._last = []
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+            _LOADED.discard(self)
+        finally:
+            self._lock.release()
 
     def grammar(self, json_schema: dict[str, Any]) -> tuple[str, Any]:
         """The GBNF of a schema and its parsed greedy sampler, built once per schema."""

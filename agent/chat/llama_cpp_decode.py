@@ -41,13 +41,17 @@ class GrammarSampler:
         if not self.sampler:
             raise ValueError("llama.cpp cannot parse this grammar (its log says where)")
         # finalize, not __del__: it also runs at exit while llama_cpp's functions still exist
-        weakref.finalize(self, llama_cpp.llama_sampler_free, self.sampler)
+        self._free = weakref.finalize(self, llama_cpp.llama_sampler_free, self.sampler)
         n_vocab = llm.n_vocab()
         self._one = (llama_cpp.llama_token_data * 1)()
         self._all = (llama_cpp.llama_token_data * n_vocab)()
         # a numpy view of the ctypes structs, to fill and read 151k logits without a loop
         self._all_np = np.ctypeslib.as_array(self._all)
         self._all_np["id"] = np.arange(n_vocab, dtype=np.int32)
+
+    def close(self) -> None:
+        """Free the parsed grammar now (it may not be used after); idempotent."""
+        self._free()
 
     def reset(self) -> None:
         """Back to the grammar's start."""
