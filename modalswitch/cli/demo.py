@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from modalswitch.cli.common import ERR, Subparsers
-from modalswitch.cli.run import cmd_run
+from modalswitch.cli.common import ERR, Subparsers, add_planner_options
 
 REQUEST = "read the sign in this photo out loud"
 
@@ -25,14 +24,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sign = draw_sign(inputs / "sign.png")
     speak_memo(inputs / "memo.wav")
     ERR.print(f"demo inputs in {inputs}; now: modalswitch run {REQUEST!r} --input {sign}")
-    run_args = argparse.Namespace(**vars(args), request=REQUEST, input=[str(sign)],
-                                  json=False)
-    run_args.out = str(out / "sign")
-    return cmd_run(run_args)
+    # parsed by `run`'s own parser, so the run gets every option `run` has, with its defaults
+    from modalswitch.cli.main import build_parser
+
+    argv = ["--home", args.home] if args.home else []
+    argv += ["run", REQUEST, "--input", str(sign), "--out", str(out / "sign")]
+    for option in ("planner", "writer"):
+        if getattr(args, option):
+            argv += [f"--{option}", getattr(args, option)]
+    run_args = build_parser().parse_args(argv)
+    code: int = run_args.func(run_args)
+    return code
 
 
 def register(sub: Subparsers) -> None:
     """Add `demo`."""
     p = sub.add_parser("demo", help="make a photo of a sign and read it out loud")
     p.add_argument("--out", "-o", default="runs/demo", metavar="DIR")
+    add_planner_options(p)
     p.set_defaults(func=cmd_demo)

@@ -93,3 +93,28 @@ def test_trace_show(scripted, capsys, tone_wav, tmp_path):
     capsys.readouterr()
     assert main(["trace", "show", str(tmp_path / "o")]) == 0
     assert "fake_transcribe" in capsys.readouterr().out
+
+
+def test_demo_makes_its_inputs_and_runs_the_demo_request(monkeypatch, registry, home,
+                                                         tmp_path, capsys):
+    """`make demo`, the README's first command: it crashed when `run` gained an option the
+    demo did not pass on (AttributeError: 'Namespace' object has no attribute 'plan')."""
+    seen: list = []
+
+    def agent(args):
+        seen.append(args)
+        plan = {"steps": [{"id": "s1", "tool": "fake_caption", "args": {"image": "@input0"}},
+                          {"id": "s2", "tool": "fake_speak", "args": {"text": "@s1.text"}}],
+                "outputs": ["@s2.audio"]}
+        return Agent(ScriptedPlanner([plan]), registry, home=home)
+
+    monkeypatch.setattr(common, "make_agent", agent)
+    out = tmp_path / "demo"
+    assert main(["--home", str(home), "demo", "--out", str(out), "--planner", "base"]) == 0
+    (args,) = seen
+    assert (args.command, args.request, args.planner, args.home) == (
+        "run", "read the sign in this photo out loud", "base", str(home))
+    assert args.input == [str(out / "inputs" / "sign.png")] and args.plan is None
+    response = json.loads((out / "sign" / "response.json").read_text())
+    assert [a["modality"] for a in response["artifacts"]] == ["audio"]
+    assert (out / "inputs" / "memo.wav").stat().st_size > 0
