@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from modalswitch.cli import run
 from modalswitch.cli.common import ERR, Subparsers, add_planner_options
 
 REQUEST = "read the sign in this photo out loud"
@@ -25,14 +26,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     speak_memo(inputs / "memo.wav")
     ERR.print(f"demo inputs in {inputs}; now: modalswitch run {REQUEST!r} --input {sign}")
     # parsed by `run`'s own parser, so the run gets every option `run` has, with its defaults
-    from modalswitch.cli.main import build_parser
-
-    argv = ["--home", args.home] if args.home else []
-    argv += ["run", REQUEST, "--input", str(sign), "--out", str(out / "sign")]
+    parser = argparse.ArgumentParser(prog="modalswitch")
+    run.register(parser.add_subparsers(dest="command", required=True))
+    argv = ["run", REQUEST, "--input", str(sign), "--out", str(out / "sign")]
     for option in ("planner", "writer"):
         if getattr(args, option):
             argv += [f"--{option}", getattr(args, option)]
-    run_args = build_parser().parse_args(argv)
+    run_args = parser.parse_args(argv)
+    run_args.home = args.home
     code: int = run_args.func(run_args)
     return code
 
