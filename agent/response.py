@@ -50,6 +50,16 @@ class Response(BaseModel):
         """True when every step succeeded."""
         return not self.failures
 
+    def notes(self) -> list[str]:
+        """The lines `text` carries about failed and placeholder steps."""
+        return ([failure_note(f) for f in self.failures if f.error_type != UpstreamFailed.__name__]
+                + [d.line() for d in self.degraded])
+
+    def answer_text(self) -> str:
+        """`text` without the notes: what the run said or wrote, for a later turn to read."""
+        notes = set(self.notes())
+        return "\n\n".join(p for p in self.text.split("\n\n") if p not in notes).strip()
+
     def write(self, run_dir: Path) -> Path:
         """Write response.json into the run folder (atomically) and return its path."""
         return write_text(run_dir, RESPONSE,
@@ -104,10 +114,12 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
                 texts.append(value.text or "")
             elif value is not None:
                 texts.append(str(value))
-    for failure in failures:
-        if failure.error_type != UpstreamFailed.__name__:
-            texts.append(f"(Step {failure.step} [{failure.tool}] failed: {failure.message})")
     degraded = degraded_steps(results)
-    texts += [d.line() for d in degraded]
-    return Response(text="\n\n".join(t for t in texts if t), artifacts=artifacts,
+    notes = Response(text="", failures=failures, degraded=degraded).notes()
+    return Response(text="\n\n".join(t for t in texts + notes if t), artifacts=artifacts,
                     failures=failures, degraded=degraded, run_dir=str(run_dir))
+
+
+def failure_note(failure: StepFailure) -> str:
+    """The line a response's text carries about a failed step."""
+    return f"(Step {failure.step} [{failure.tool}] failed: {failure.message})"

@@ -122,9 +122,9 @@ class Session:
         kept = [str(_carry(Path(p), files / f"turn{n}-{Path(p).name}")) for p in inputs]
         made = [str(_carry(Path(a.path), files / f"turn{n}-{Path(a.path).name}"))
                 for a in response.artifacts]
-        if response.text:
-            answer = files / f"turn{n}-answer.txt"
-            answer.write_text(response.text, encoding="utf-8")
+        if answer_text := response.answer_text():  # notes on placeholder or failed steps
+            answer = files / f"turn{n}-answer.txt"  # are not an answer to plan with
+            answer.write_text(answer_text, encoding="utf-8")
             made.append(str(answer))
         self._save_turn(Turn(request=request, run_dir=str(run_dir), text=response.text,
                              inputs=kept, made=made, ok=response.ok))

@@ -8,7 +8,9 @@ import pytest
 
 from modalswitch import Agent, ScriptedPlanner
 from modalswitch.errors import SessionError
-from modalswitch.tools.fakes import fake_registry
+from modalswitch.tools.contract.degraded import Degraded, degraded_field
+from modalswitch.tools.contract.tool import Tool, ToolContext
+from modalswitch.tools.fakes import FakeDraw, ImageOut, TextIn, fake_registry
 
 DRAW = {"steps": [{"id": "s1", "tool": "fake_draw", "args": {"text": "a red square"}}],
         "outputs": ["@s1"]}
@@ -65,3 +67,47 @@ def test_an_unknown_or_malformed_session_id_is_a_session_error(home, bad):
     agent = Agent(ScriptedPlanner([DRAW]), fake_registry(), home=home)
     with pytest.raises(SessionError):
         agent.session(bad)
+
+
+class _SketchOut(ImageOut):
+    degraded: Degraded | None = degraded_field()
+
+
+class _Sketch(Tool[TextIn, _SketchOut]):
+    """A drawing tool without its model: a placeholder picture and a note."""
+
+    name = "sketch"
+    description = "Draw a picture of what the text describes."
+
+    def run(self, args: TextIn, ctx: ToolContext) -> _SketchOut:
+        drawn = FakeDraw().run(args, ctx)
+        return _SketchOut(image=drawn.image, degraded=Degraded(
+            placeholder="a title card", missing="no drawing model is here", fix="pull one"))
+
+
+def test_notes_on_placeholder_and_failed_steps_are_not_carried_as_an_answer(home):
+    """The next turn reads a turn's answer as a text input; a note that a step made a
+    placeholder or failed is not an answer (the planner summarized such a note once)."""
+    registry = fake_registry()
+    registry.add(_Sketch())
+    sketch = {"steps": [{"id": "s1", "tool": "sketch", "args": {"text": "a lighthouse"}}],
+              "outputs": ["@s1"]}
+    sketch_and_fail = {"steps": [
+        {"id": "s1", "tool": "sketch", "args": {"text": "a boat"}},
+        {"id": "s2", "tool": "fake_caption", "args": {"image": "@s1.image"}},
+        {"id": "s3", "tool": "crash", "args": {"text": "x"}}],
+        "message": "Here is your boat.", "outputs": ["@s1", "@s2", "@s3"]}
+    agent = Agent(ScriptedPlanner([sketch, sketch_and_fail]), registry, home=home)
+    session = agent.session()
+    first = session.ask("draw a lighthouse")
+    assert "placeholder" in first.text  # the user is still told
+    assert first.answer_text() == ""
+    assert [p.endswith("turn1-s1-image.png") for p in session.turns[0].made] == [True]
+
+    second = session.ask("now a boat, and describe it")
+    assert "placeholder" in second.text and "crashed on purpose" in second.text
+    answer = home / "sessions" / session.id / "files" / "turn2-answer.txt"
+    assert answer.read_text().startswith("Here is your boat.\n\na 64x48 picture, mean colour")
+    assert "placeholder" not in answer.read_text() and "crash" not in answer.read_text()
+    assert [p.rsplit("/", 1)[-1] for p in session.carried()] == [
+        "turn1-s1-image.png", "turn2-s1-image.png", "turn2-answer.txt"]
