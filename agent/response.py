@@ -57,8 +57,10 @@ class Response(BaseModel):
 
     def answer_text(self) -> str:
         """`text` without the notes: what the run said or wrote, for a later turn to read."""
-        notes = set(self.notes())
-        return "\n\n".join(p for p in self.text.split("\n\n") if p not in notes).strip()
+        tail = "\n\n".join(note for note in self.notes() if note)  # they end the text
+        if tail and self.text.endswith(tail):
+            return self.text[:len(self.text) - len(tail)].strip()
+        return self.text.strip()
 
     def write(self, run_dir: Path) -> Path:
         """Write response.json into the run folder (atomically) and return its path."""
