@@ -177,14 +177,13 @@ class PlanWriter:
         the tools can make them."""
         self.named = list(dict.fromkeys(named))  # tools the request names, in its order
         self.steps_required = require_steps
-        """Whether the last plan written had to have a step (require_steps, if feasible)."""
+        """Whether the last plan had to have a step (require_steps, where `write` holds it)."""
         self.max_steps = max_steps
         self.string_tokens = string_tokens
         self._settings = {t.name: setting_schema(t) for t in self.tools}
         self.reach = Reachability(self.tools)
 
-    def reachable(self, have: set[Need], targets: Sequence[Modality],
-                  steps_left: int) -> bool:
+    def reachable(self, have: set[Need], targets: Sequence[Modality], steps_left: int) -> bool:
         """Whether the offered tools can make every target within `steps_left` steps."""
         return self.reach.reachable(have, targets, steps_left)
 
@@ -241,6 +240,8 @@ class PlanWriter:
         dec.force('{"wants":"')
         chosen = _pick(dec, [w + '","steps":[' for w in wants])
         targets, words = parse_wants(chosen.split('"', 1)[0])
+        # a router's "sure" cannot hold a words-only plan with no file: the words may be its own
+        self.steps_required &= bool(words or targets != (Modality.TEXT,) or self.inputs)
         must_act = self.steps_required or words or targets != (Modality.TEXT,)
         while True:
             usable = self.usable_tools(state, targets) if state.steps < self.max_steps else []

@@ -6,9 +6,11 @@ text without the tool prompt. Above the head's tool threshold the planner is off
 the likely tools (plus any the head has never seen); in between it decides with every tool
 offered. When the router is sure a tool is needed (P >= `sure`, the head's tuned
 `sure_threshold` unless given), the plan must have a step: small models otherwise often
-answer "speak the words: ..." in text. If the narrowed plan fails, the planner tries
-again with every tool. The decision goes into the trace as a
-`route` event, so a trace says why the planner saw the tools it saw.
+answer "speak the words: ..." in text. Not when the plan wants words alone and there is no
+file to work on: then the only steps left are text tools over the request's own words,
+and "give me ideas for a party theme" became a prompt rewrite (plan_writer.py). If the
+narrowed plan fails, the planner tries again with every tool. The decision goes into the
+trace as a `route` event, so a trace says why the planner saw the tools it saw.
 """
 
 from __future__ import annotations

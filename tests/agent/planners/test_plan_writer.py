@@ -405,3 +405,23 @@ def test_repeated_steps_are_removed_and_their_references_moved() -> None:
     assert kept.steps[2].args == {"images": ["@s1", "@s1.image"]}
     assert kept.outputs == ["@s3.text", "@s5.image"]
     assert without_repeated_steps(kept) == kept
+
+
+def test_a_sure_router_does_not_hold_a_words_only_plan_without_files_to_a_step() -> None:
+    """"Give me ideas for a party theme": the router was sure of a tool, the model wanted
+    words, and held to a step it rewrote the request with a text tool. With no file to
+    work on, the words are the model's (or its writer's) own; a file or a wanted medium
+    still holds the plan to a step."""
+    rewrite = {"name": "rewrite", "inputs": {"text": "text"}, "outputs": {"text": "text"}}
+    catalog = _catalog(rewrite, CAPTION, SPEAK)
+    words = PlanWriter(catalog, [], require_steps=True)
+    plan = json.loads(words.write(_ClosesFirst(prefer=("text",))))
+    assert (plan["wants"], plan["steps"]) == ("text", []) and not words.steps_required
+    photo = [InputSpec("cat.png", Modality.IMAGE)]
+    held = PlanWriter(catalog, photo, require_steps=True)
+    plan = json.loads(held.write(_ClosesFirst(prefer=("text", "@"))))
+    assert plan["wants"] == "text" and plan["steps"] and held.steps_required, plan
+    voice = PlanWriter(catalog, [], require_steps=True)
+    plan = json.loads(voice.write(_ClosesFirst(prefer=("audio",))))
+    assert plan["wants"] == "audio" and "@s4.audio" in plan["outputs"], plan
+    assert voice.steps_required
