@@ -52,8 +52,7 @@ class Response(BaseModel):
 
     def notes(self) -> list[str]:
         """The lines `text` carries about failed and placeholder steps."""
-        return ([failure_note(f) for f in self.failures if f.error_type != UpstreamFailed.__name__]
-                + [d.line() for d in self.degraded])
+        return step_notes(self.failures, self.degraded)
 
     def answer_text(self) -> str:
         """`text` without the notes: what the run said or wrote, for a later turn to read."""
@@ -117,11 +116,13 @@ def compose_response(plan: Plan, results: dict[str, StepResult], inputs: list[Ar
             elif value is not None:
                 texts.append(str(value))
     degraded = degraded_steps(results)
-    notes = Response(text="", failures=failures, degraded=degraded).notes()
+    notes = step_notes(failures, degraded)
     return Response(text="\n\n".join(t for t in texts + notes if t), artifacts=artifacts,
                     failures=failures, degraded=degraded, run_dir=str(run_dir))
 
 
-def failure_note(failure: StepFailure) -> str:
-    """The line a response's text carries about a failed step."""
-    return f"(Step {failure.step} [{failure.tool}] failed: {failure.message})"
+def step_notes(failures: list[StepFailure], degraded: list[DegradedStep]) -> list[str]:
+    """The lines a response's text ends with: a failed step's error (not the steps that
+    only failed because an earlier one did), then each placeholder's note."""
+    return ([f"(Step {f.step} [{f.tool}] failed: {f.message})" for f in failures
+             if f.error_type != UpstreamFailed.__name__] + [d.line() for d in degraded])
